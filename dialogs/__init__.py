@@ -1,0 +1,1 @@
+"""Conversation logic as small state handlers; prompt catalogs per language."""

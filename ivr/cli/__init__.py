@@ -1,0 +1,34 @@
+"""The `ivr` console entry point: builds settings once and hands them to each sub-command group."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from ivr.cli import db, keys, ledger, models_cmd, nlu, prompts, say, stack
+from ivr.cli.common import configure_logging
+from ivr.settings import load_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="MiKashBoks Voice command line.")
+app.add_typer(db.app, name="db")
+app.add_typer(keys.app, name="keys")
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(nlu.app, name="nlu")
+app.add_typer(models_cmd.app, name="models")
+app.add_typer(prompts.app, name="prompts")
+app.command("say")(say.say)
+app.command("stack")(stack.stack)
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    """Build the settings once for every sub-command (never at import time)."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    ctx.obj = settings
+    logging.getLogger(__name__).debug("settings loaded (env=%s)", settings.env)
+
+
+def main() -> None:
+    app()

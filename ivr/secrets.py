@@ -1,0 +1,94 @@
+"""Secret handling: refuse placeholders outside development; generate missing dev secrets once into a 0600 file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import secrets
+from typing import TYPE_CHECKING
+
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from ivr.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Values people paste from examples; none of them may guard real data.
+PLACEHOLDERS = {"", "changeme", "change-me", "changethis", "secret", "placeholder", "xxx", "todo", "password"}
+
+
+class InsecureSettings(RuntimeError):
+    """A secret is missing or holds a placeholder outside development mode."""
+
+
+def _is_placeholder(value: SecretStr | str | None) -> bool:
+    raw = value.get_secret_value() if isinstance(value, SecretStr) else (value or "")
+    return raw.strip().lower() in PLACEHOLDERS
+
+
+def _generate() -> dict[str, object]:
+    return {
+        "encryption_keys": [Fernet.generate_key().decode()],
+        "lookup_hash_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "admin_api_keys": [f"dev-admin:admin:{secrets.token_urlsafe(24)}"],
+        "ami_secret": secrets.token_urlsafe(18),
+    }
+
+
+def read_secrets_file(settings: Settings) -> dict[str, object]:
+    path = settings.security.secrets_file
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    return {}
+
+
+def write_secrets_file(settings: Settings, data: dict[str, object]) -> None:
+    """Write the dev secrets file atomically with 0600 permissions."""
+    path = settings.security.secrets_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh, indent=2)
+    os.replace(tmp, path)
+    os.chmod(path, 0o600)
+
+
+def ensure_secrets(settings: Settings) -> Settings:
+    """Return settings with usable secrets, or raise InsecureSettings naming the setting to fix."""
+    sec = settings.security
+    missing = {
+        "IVR_SECURITY__ENCRYPTION_KEYS": not sec.encryption_keys
+        or any(_is_placeholder(k) for k in sec.encryption_keys),
+        "IVR_SECURITY__LOOKUP_HASH_KEY": _is_placeholder(sec.lookup_hash_key),
+        "IVR_SECURITY__ADMIN_API_KEYS": not sec.admin_api_keys
+        or any(_is_placeholder(k) for k in sec.admin_api_keys),
+        "IVR_AMI__SECRET": _is_placeholder(settings.ami.secret),
+    }
+    if not any(missing.values()):
+        return settings
+    if settings.env != "development":
+        names = ", ".join(k for k, bad in missing.items() if bad)
+        raise InsecureSettings(f"missing or placeholder secrets outside development mode: set {names}")
+
+    stored = read_secrets_file(settings)
+    if not stored:
+        stored = _generate()
+        write_secrets_file(settings, stored)
+        log.warning("generated development secrets into %s (0600); do not use them in production",
+                    sec.secrets_file)
+    new_sec = sec.model_copy()
+    if missing["IVR_SECURITY__ENCRYPTION_KEYS"]:
+        new_sec.encryption_keys = [SecretStr(str(k)) for k in stored["encryption_keys"]]  # type: ignore[attr-defined]
+    if missing["IVR_SECURITY__LOOKUP_HASH_KEY"]:
+        new_sec.lookup_hash_key = SecretStr(str(stored["lookup_hash_key"]))
+    if missing["IVR_SECURITY__ADMIN_API_KEYS"]:
+        new_sec.admin_api_keys = [SecretStr(str(k)) for k in stored["admin_api_keys"]]  # type: ignore[attr-defined]
+    ami = settings.ami.model_copy()
+    if missing["IVR_AMI__SECRET"]:
+        ami.secret = SecretStr(str(stored["ami_secret"]))
+    return settings.model_copy(update={"security": new_sec, "ami": ami})

@@ -1,0 +1,110 @@
+"""The one settings class (env prefix IVR_, nested sections with `__`), built at app/CLI start and injected."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ivr.secrets import ensure_secrets
+from nlu.config import NluSettings
+from speech.config import SpeechSettings
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseSettings(BaseModel):
+    """The IVR's own database (calls, turns, outbox, PINs, consent, audit)."""
+
+    # SQLite in WAL mode is the embedded default; a postgresql+psycopg:// URL works with the same migrations.
+    url: str = "sqlite:///var/ivr.db"
+    echo: bool = False
+
+
+class SecuritySettings(BaseModel):
+    """Secrets. In development missing ones are generated into `var/secrets.json` (0600) once."""
+
+    # Fernet keys, primary first. `ivr keys rotate` prepends a new one and re-encrypts everything.
+    encryption_keys: list[SecretStr] = Field(default_factory=list)
+    # HMAC key for the phone-number lookup hash column (never the clear number).
+    lookup_hash_key: SecretStr = SecretStr("")
+    # API keys for the admin/ops API, as "name:role:key" strings.
+    admin_api_keys: list[SecretStr] = Field(default_factory=list)
+    # Where development secrets are kept (git-ignored, 0600).
+    secrets_file: Path = Path("var/secrets.json")
+
+
+class LedgerSettings(BaseModel):
+    """How the IVR reaches the core ledger over HTTP."""
+
+    base_url: str = "http://127.0.0.1:8100"
+    # Callers are waiting on the line: a read must answer fast or fall back to the cache.
+    connect_timeout_s: float = 1.0
+    read_timeout_s: float = 2.0
+    # Idempotent calls (GETs, idempotency-keyed posts) are retried with exponential backoff.
+    retries: int = 2
+    backoff_s: float = 0.2
+    # How often the outbox drainer retries pending writes while the core is unreachable.
+    outbox_drain_interval_s: float = 5.0
+
+
+class LedgerCoreSettings(BaseModel):
+    """The reference core ledger service (ledger_core/), for local runs, demos and tests."""
+
+    database_url: str = "sqlite:///var/ledger_core.db"
+    host: str = "127.0.0.1"
+    port: int = 8100
+
+
+class HttpSettings(BaseModel):
+    """The IVR's FastAPI app (call registration, admin API, softphone)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class AudioSocketSettings(BaseModel):
+    """The AudioSocket TCP server Asterisk connects to (binds loopback by default)."""
+
+    host: str = "127.0.0.1"
+    port: int = 9092
+
+
+class AmiSettings(BaseModel):
+    """Asterisk Manager Interface for outbound calls and transfers."""
+
+    host: str = "127.0.0.1"
+    port: int = 5038
+    username: str = "mikashboks"
+    secret: SecretStr = SecretStr("")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Build with `load_settings()`; never at import time."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="IVR_", env_nested_delimiter="__", env_file=None, extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+    # Local state (databases, secrets, caches, models) lives here unless a setting says otherwise.
+    data_dir: Path = Path("var")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    ledger: LedgerSettings = Field(default_factory=LedgerSettings)
+    ledger_core: LedgerCoreSettings = Field(default_factory=LedgerCoreSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    audiosocket: AudioSocketSettings = Field(default_factory=AudioSocketSettings)
+    ami: AmiSettings = Field(default_factory=AmiSettings)
+    nlu: NluSettings = Field(default_factory=NluSettings)
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from env + overrides, then make sure every secret is usable (see ivr.secrets)."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    return ensure_secrets(settings)

@@ -1,0 +1,1 @@
+"""Natural-language understanding: the Rasa project and HTTP client, keyword fallback, entity normalisers."""

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: set up what is needed, then run the stack on embedded defaults (see README).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+exec "$ROOT/.venv/bin/ivr" stack

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up what is needed, then run every test (unit, integration with real servers, end-to-end).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+exec "$ROOT/.venv/bin/python" -m pytest -q -rs "$@"

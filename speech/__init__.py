@@ -1,0 +1,1 @@
+"""Speech: audio conversion, VAD/endpointing, ASR and TTS engines, prompt cache, number/money/date verbalisers."""
