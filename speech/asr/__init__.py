@@ -1,0 +1,1 @@
+"""Speech recognition engines behind one protocol (Vosk streaming, faster-whisper utterance-level)."""

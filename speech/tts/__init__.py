@@ -1,0 +1,1 @@
+"""Text-to-speech engines behind one protocol (espeak-ng, Piper, Coqui, recorded prompt packs) and the prompt cache."""
