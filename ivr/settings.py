@@ -49,6 +49,8 @@ class LedgerSettings(BaseModel):
     backoff_s: float = 0.2
     # How often the outbox drainer retries pending writes while the core is unreachable.
     outbox_drain_interval_s: float = 5.0
+    # Most outbox entries posted in one request (consecutive entries of the same meeting are batched).
+    outbox_batch_size: int = 100
 
 
 class LedgerCoreSettings(BaseModel):

@@ -1,0 +1,157 @@
+"""The outbox against the fake: saved before "saved", drained in order, rejected entries parked, never doubled."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ivr.settings import Settings
+from ledger_client import (
+    LedgerClient,
+    Outbox,
+    OutboxConflict,
+    OutboxDrainer,
+    TransactionEntry,
+    new_idempotency_key,
+)
+from models.base import make_engine, make_sessionmaker
+from models.outbox import OutboxEntry
+from tests.fakes.ledger_core_fake import GROUP, FakeLedgerCore
+
+D1, D2 = date(2026, 11, 17), date(2026, 11, 24)
+
+
+def entry(member: str = "m-0001", amount: int = 5000, kind: str = "savings") -> TransactionEntry:
+    return TransactionEntry(idempotency_key=new_idempotency_key(), member_id=member, type=kind, amount_minor=amount)
+
+
+@pytest.fixture
+def outbox(client: LedgerClient, sessions: sessionmaker[Session], lc_settings: Settings) -> Outbox:
+    return Outbox(client=client, sessions=sessions, settings=lc_settings.ledger)
+
+
+def statuses(lc_settings: Settings) -> list[tuple[str, str]]:
+    """Read through a fresh engine: proves what is committed, not what a session has cached."""
+    with make_sessionmaker(make_engine(lc_settings.database.url))() as s:
+        return [(r.idempotency_key, r.status) for r in s.scalars(select(OutboxEntry).order_by(OutboxEntry.id))]
+
+
+async def test_enqueue_commits_before_returning(outbox: Outbox, fake: FakeLedgerCore, lc_settings: Settings) -> None:
+    es = [entry(), entry("m-0002", 7000)]
+    receipts = await outbox.enqueue_transactions(GROUP, D2, es)
+    assert [r.status for r in receipts] == ["pending", "pending"]
+    assert statuses(lc_settings) == [(e.idempotency_key, "pending") for e in es]
+    assert fake.requests == []  # saving does not need the core
+
+
+async def test_enqueue_is_idempotent_and_refuses_conflicts(outbox: Outbox, lc_settings: Settings) -> None:
+    e = entry()
+    first = await outbox.enqueue_transactions(GROUP, D2, [e])
+    again = await outbox.enqueue_transactions(GROUP, D2, [e])
+    assert first == again
+    other = entry("m-0002")
+    changed = TransactionEntry(**(e.model_dump() | {"amount_minor": 9999}))
+    with pytest.raises(OutboxConflict):
+        await outbox.enqueue_transactions(GROUP, D2, [other, changed])
+    assert [k for k, _ in statuses(lc_settings)] == [e.idempotency_key]  # all or nothing: `other` not saved
+    with pytest.raises(ValueError, match="repeats"):
+        await outbox.enqueue_transactions(GROUP, D2, [other, other])
+    with pytest.raises(ValueError):
+        await outbox.enqueue_transactions(GROUP, D2, [])
+
+
+async def test_drain_posts_in_order_batching_each_meeting(outbox: Outbox, fake: FakeLedgerCore,
+                                                          lc_settings: Settings) -> None:
+    a = [entry(), entry("m-0002")]
+    b = [entry("m-0003")]
+    c = [entry("m-0001", 100)]
+    for d, es in ((D1, a), (D2, b), (D1, c)):
+        await outbox.enqueue_transactions(GROUP, d, es)
+    report = await outbox.drain()
+    assert (report.sent, report.parked, report.pending) == (4, 0, 0)
+    posted = [r.url.path for r in fake.requests]
+    assert posted == [f"/v1/groups/{GROUP}/meetings/{d}/transactions" for d in (D1, D2, D1)]
+    order = [fake.txns[e.idempotency_key][1] for e in a + b + c]
+    assert order == sorted(order)  # the core saw them in enqueue order
+    assert {s for _, s in statuses(lc_settings)} == {"sent"}
+
+
+async def test_rejected_entry_is_parked_and_rest_posted(outbox: Outbox, fake: FakeLedgerCore) -> None:
+    good1, bad, good2 = entry(), entry("m-4040", 1234), entry("m-0003")
+    await outbox.enqueue_transactions(GROUP, D2, [good1, bad, good2])
+    report = await outbox.drain()
+    assert (report.sent, report.parked, report.pending) == (2, 1, 0)
+    assert set(fake.txns) == {good1.idempotency_key, good2.idempotency_key}
+    (parked,) = await outbox.parked()
+    assert parked.idempotency_key == bad.idempotency_key and parked.entry == bad
+    assert "member_id" in parked.reason and "unknown member" in parked.reason
+
+
+async def test_unknown_group_parks_that_meeting_only(outbox: Outbox, fake: FakeLedgerCore) -> None:
+    await outbox.enqueue_transactions("g-gone", D2, [entry()])
+    ok = entry()
+    await outbox.enqueue_transactions(GROUP, D2, [ok])
+    report = await outbox.drain()
+    assert (report.sent, report.parked) == (1, 1)
+    assert "not found" in (await outbox.parked())[0].reason
+
+
+async def test_outage_keeps_everything_and_order(outbox: Outbox, fake: FakeLedgerCore, lc_settings: Settings) -> None:
+    es = [entry(amount=100 + i) for i in range(5)]
+    await outbox.enqueue_transactions(GROUP, D2, es)
+    fake.down = True
+    report = await outbox.drain()
+    assert report.unavailable is not None and report.pending == 5 and report.sent == 0
+    with make_sessionmaker(make_engine(lc_settings.database.url))() as s:
+        rows = s.scalars(select(OutboxEntry)).all()
+        assert all(r.attempts == 1 and "cannot reach" in (r.last_error or "") for r in rows)
+    fake.down = False
+    report = await outbox.drain()
+    assert (report.sent, report.pending) == (5, 0)
+    assert fake.postings == 5
+
+
+async def test_crash_after_core_commit_is_resolved_by_replay(outbox: Outbox, fake: FakeLedgerCore,
+                                                             lc_settings: Settings) -> None:
+    es = [entry(amount=100 + i) for i in range(4)]
+    await outbox.enqueue_transactions(GROUP, D2, es)
+    fake.drop_after_commit = 3  # first try + both retries commit and then lose the answer
+    report = await outbox.drain()
+    assert report.unavailable is not None and report.pending == 4
+    report = await outbox.drain()
+    assert (report.replayed, report.sent, report.pending) == (4, 0, 0)
+    assert fake.postings == 4  # exactly once each, despite four posts of the batch
+
+
+async def test_batch_level_409_is_isolated_entry_by_entry(outbox: Outbox, fake: FakeLedgerCore) -> None:
+    clash = entry()
+    fake.txns[clash.idempotency_key] = ({**clash.wire(), "amount_minor": 1}, "t-old")
+    fake.batch_409 = True
+    others = [entry("m-0002"), entry("m-0003")]
+    await outbox.enqueue_transactions(GROUP, D2, [others[0], clash, others[1]])
+    report = await outbox.drain()
+    assert (report.sent, report.parked, report.pending) == (2, 1, 0)
+    assert (await outbox.parked())[0].idempotency_key == clash.idempotency_key
+
+
+async def test_drainer_drains_in_background_and_backs_off(outbox: Outbox, fake: FakeLedgerCore) -> None:
+    fake.down = True
+    drainer = OutboxDrainer(outbox=outbox, interval_s=60, backoff_s=0.01)
+    drainer.start()
+    await outbox.enqueue_transactions(GROUP, D2, [entry(), entry()])
+    drainer.kick()
+    await asyncio.sleep(0.1)
+    assert await outbox.pending_count() == 2  # still down: kept, retried on backoff
+    tries = len(fake.requests)
+    assert tries >= 3
+    fake.down = False
+    for _ in range(100):  # backoff (not the 60 s interval) brings it through
+        if await outbox.pending_count() == 0:
+            break
+        await asyncio.sleep(0.02)
+    await drainer.stop()
+    assert await outbox.pending_count() == 0 and fake.postings == 2
