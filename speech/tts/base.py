@@ -1,0 +1,28 @@
+"""The one protocol every TTS engine implements, and the typed errors they raise."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+
+class TtsError(RuntimeError):
+    """Synthesis failed for this text (bad input, engine crash, timeout). The message never holds the text."""
+
+
+class TtsUnavailable(TtsError):
+    """The engine cannot run here (binary, package, model or worker missing); the message names the fix."""
+
+
+@runtime_checkable
+class TtsEngine(Protocol):
+    """Text in, telephone audio out: 8 kHz mono signed 16-bit little-endian PCM."""
+
+    name: str
+
+    def voice_id(self, lang: str) -> str:
+        """A stable id of the voice used for `lang` (part of the prompt-cache key: new voice, new renderings)."""
+        ...
+
+    async def synthesize(self, text: str, lang: str) -> bytes:
+        """Render `text` (already verbalised: no digits) in `lang`; raises TtsError/TtsUnavailable."""
+        ...
