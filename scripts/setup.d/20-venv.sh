@@ -6,6 +6,6 @@ h="$(hash_files "$ROOT/pyproject.toml")"
 if [ ! -x "$ROOT/.venv/bin/python" ]; then "$PY" -m venv "$ROOT/.venv"; fi
 if ! stamp_ok venv "$h"; then
   "$ROOT/.venv/bin/pip" install -q --upgrade pip
-  "$ROOT/.venv/bin/pip" install -q -e "$ROOT[dev,whisper]"
+  "$ROOT/.venv/bin/pip" install -q -e "$ROOT[dev,whisper,piper]"
   stamp_set venv "$h"
 fi
