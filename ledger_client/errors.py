@@ -31,14 +31,25 @@ class EntryProblem:
 
 
 class LedgerRejected(LedgerError):
-    """The core refused the input (4xx other than 404); `problems` lists every reason it gave."""
+    """The core refused the input (4xx other than 404); `problems` lists every reason it gave.
+
+    str() names only the entries and fields: the core's reasons may quote balances ("exceeds the member's savings
+    of 12000"), so they are kept in `problems` / `reasons()` for the caller to store encrypted or say, not to log.
+    """
 
     def __init__(self, status_code: int, problems: list[EntryProblem], endpoint: str) -> None:
         self.status_code = status_code
         self.problems = problems
         self.endpoint = endpoint
-        listed = "; ".join(str(p) for p in problems) or "no reason given"
-        super().__init__(f"ledger rejected {endpoint} ({status_code}): {listed}")
+        where = "; ".join(
+            f"entry {p.index}: {p.field}" if p.index is not None else p.field for p in problems
+        ) or "no reason given"
+        super().__init__(f"ledger rejected {endpoint} ({status_code}): {where}")
+
+    def reasons(self, index: int | None = None) -> str:
+        """The core's full reasons (all, or those for one entry). May hold amounts: never log this."""
+        chosen = [p for p in self.problems if index is None or p.index == index]
+        return "; ".join(str(p) for p in chosen) or f"rejected ({self.status_code})"
 
     @property
     def entry_indexes(self) -> set[int]:

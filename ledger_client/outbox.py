@@ -213,14 +213,13 @@ class Outbox:
             except LedgerRejected as exc:
                 blamed = {i for i in exc.entry_indexes if 0 <= i < len(remaining)}
                 if blamed:
-                    reasons = {remaining[i].id: "; ".join(str(p) for p in exc.problems if p.index == i)
-                               for i in blamed}
+                    reasons = {remaining[i].id: exc.reasons(i) for i in blamed}
                     await asyncio.to_thread(self._park, reasons)
                     self._count_parked(report, [remaining[i] for i in blamed])
                     remaining = [r for i, r in enumerate(remaining) if i not in blamed]
                     continue
                 if len(remaining) == 1:
-                    await asyncio.to_thread(self._park, {head.id: str(exc)})
+                    await asyncio.to_thread(self._park, {head.id: exc.reasons()})
                     self._count_parked(report, remaining)
                     return True
                 # the core blamed the batch, not an entry (e.g. a 409 replay mismatch): isolate it one by one

@@ -19,6 +19,7 @@ TransactionType = Literal[
     "fine",
     "fine_payment",
     "withdrawal",
+    "social_fund_payout",  # offered by the reference core beyond the first contract draft
 ]
 
 
@@ -157,6 +158,8 @@ class TransactionEntry(BaseModel):
     # Money is integer minor units; StrictInt refuses 12.5 and "12" instead of silently converting them.
     amount_minor: StrictInt = Field(gt=0)
     loan_id: str | None = None
+    # loan_disbursement only: the repayment term the core builds the schedule from (core default when absent)
+    term_months: StrictInt | None = Field(default=None, gt=0)
     note: str | None = None
 
     def wire(self) -> dict[str, object]:

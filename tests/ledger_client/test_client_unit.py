@@ -95,6 +95,9 @@ async def test_rejection_lists_every_bad_entry(client: LedgerClient) -> None:
     assert info.value.entry_indexes == {1, 2}
     assert all(p.field == "member_id" for p in info.value.problems)
     assert "777" not in str(info.value) and "888" not in str(info.value)
+    # the reasons may quote balances: kept out of str() (which gets logged), available on purpose
+    assert "unknown member" not in str(info.value)
+    assert info.value.reasons(1) == "entry 1: member_id: unknown member"
 
 
 def test_problem_parsing_handles_fastapi_and_plain_details() -> None:
