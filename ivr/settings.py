@@ -73,6 +73,16 @@ class AudioSocketSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = 9092
+    # Outbound playout tick: Asterisk frames slin in 20 ms (320 bytes at 8 kHz); we send exactly that, on a clock.
+    frame_ms: int = Field(default=20, ge=10, le=60)
+    # The AudioSocket app only speaks 8 kHz (kind 0x10); the channel driver can do 12..192 kHz (0x11..0x18).
+    sample_rate: Literal[8000, 12000, 16000, 24000, 32000, 44100, 48000, 96000, 192000] = 8000
+    # Longest inbound audio frame accepted: one channel frame per message, up to ptime 60 on trunks (see codec).
+    max_inbound_frame_ms: int = Field(default=60, ge=20, le=170)
+    # Asterisk writes the UUID frame right after connecting; a peer silent this long is not Asterisk.
+    uuid_timeout_s: float = 2.0
+    # An outbound frame sent more than this after its slot is "late" (counted; jitter the caller may hear).
+    late_frame_ms: float = 40.0
 
 
 class AmiSettings(BaseModel):
@@ -82,6 +92,20 @@ class AmiSettings(BaseModel):
     port: int = 5038
     username: str = "mikashboks"
     secret: SecretStr = SecretStr("")
+    # TCP connect + banner + Login must finish within this.
+    connect_timeout_s: float = 5.0
+    # An action's Response must arrive within this (the OriginateResponse event comes later, see originate_timeout).
+    action_timeout_s: float = 10.0
+    # Reconnect after a lost connection: exponential backoff from initial to max (doubling each failure).
+    reconnect_initial_s: float = 0.5
+    reconnect_max_s: float = 30.0
+    # A Ping this often detects a half-open connection that TCP alone would notice only much later.
+    ping_interval_s: float = 20.0
+    # How long an outbound reminder call rings before Asterisk gives up (Originate Timeout, ms on the wire).
+    originate_ring_s: float = 30.0
+    # Dialplan contexts shipped in asterisk/extensions.conf.
+    outbound_context: str = "mikashboks-outbound"
+    transfer_context: str = "mikashboks-transfer"
 
 
 class Settings(BaseSettings):
