@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 import warnings
 from pathlib import Path
 
@@ -85,13 +86,29 @@ def read_wav(path: str | Path) -> tuple[bytes, int]:
 
 
 def read_wav_bytes(data: bytes, name: str = "<bytes>") -> tuple[bytes, int]:
-    """Parse WAV bytes (PCM only) into (mono s16le PCM, sample rate)."""
+    """Parse WAV bytes into (mono s16le PCM, sample rate).
+
+    Integer PCM (8/16/24/32-bit) is parsed in-process; other encodings (float, μ-law, A-law) are decoded by ffmpeg
+    (installed by scripts/setup.sh), which pydub drives.
+    """
     try:
         seg = AudioSegment._from_safe_wav(io.BytesIO(data))
     except Exception as exc:  # pydub raises assorted errors for non-WAV / non-PCM data
-        raise AudioFormatError(f"{name} is not a readable PCM WAV file ({exc})") from exc
+        seg = _decode_with_ffmpeg(data, name, exc)
     seg = seg.set_channels(1).set_sample_width(SAMPLE_WIDTH)
     return bytes(seg.raw_data), int(seg.frame_rate)
+
+
+def _decode_with_ffmpeg(data: bytes, name: str, pcm_error: Exception) -> AudioSegment:
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise AudioFormatError(f"{name} is not a readable PCM WAV file ({pcm_error})") from pcm_error
+    if shutil.which(AudioSegment.converter) is None:
+        raise AudioFormatError(f"{name} is a non-PCM WAV ({pcm_error}); decoding it needs ffmpeg "
+                               "(apt-get install ffmpeg, or run scripts/setup.sh)") from pcm_error
+    try:
+        return AudioSegment.from_file(io.BytesIO(data), format="wav")
+    except Exception as exc:
+        raise AudioFormatError(f"{name} is not a readable WAV file ({exc})") from exc
 
 
 def wav_bytes(pcm: bytes, rate: int) -> bytes:
