@@ -1,0 +1,60 @@
+"""`ivr prompts build` through the real CLI entry point with real espeak-ng."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ivr.cli import app
+from speech.tts.pack import PackEngine
+from speech.verbalise import money_words
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    # development secrets go to the temp dir, never the developer's var/
+    monkeypatch.setenv("IVR_SECURITY__SECRETS_FILE", str(tmp_path / "secrets.json"))
+    monkeypatch.setenv("IVR_SPEECH__TTS__PACKS_DIR", str(tmp_path / "packs"))
+    return tmp_path
+
+
+def test_build_writes_a_pack_that_speaks_money(env: Path) -> None:
+    prompts = env / "prompts.yaml"
+    prompts.write_text("balance_intro: Akiba yako ni\n")
+    result = CliRunner().invoke(app, ["prompts", "build", "--lang", "sw", "--engine", "espeak",
+                                      "--prompts", str(prompts)])
+    assert result.exit_code == 0, result.output
+    manifest = env / "packs" / "sw" / "manifest.json"
+    assert str(manifest) in result.output
+    data = json.loads(manifest.read_text())
+    assert any(c["id"] == "prompt:balance_intro" for c in data["clips"])
+    plan = PackEngine(env / "packs").pack("sw").plan("Akiba yako ni " + money_words(1_250_000, "TZS", "sw"))
+    assert plan[0].id == "prompt:balance_intro" and len(plan) == 9
+
+
+def test_build_with_out_dir(env: Path) -> None:
+    result = CliRunner().invoke(app, ["prompts", "build", "--lang", "en", "--engine", "espeak",
+                                      "--out", str(env / "custom")])
+    assert result.exit_code == 0, result.output
+    assert (env / "custom" / "manifest.json").exists()
+
+
+def test_bad_prompts_file_is_a_one_line_error(env: Path) -> None:
+    bad = env / "bad.json"
+    bad.write_text("{not json")
+    result = CliRunner().invoke(app, ["prompts", "build", "--lang", "sw", "--engine", "espeak",
+                                      "--prompts", str(bad)])
+    assert result.exit_code == 1
+    assert "does not parse" in result.output
+    assert not (env / "packs" / "sw").exists()
+
+
+def test_pack_from_pack_is_refused(env: Path) -> None:
+    result = CliRunner().invoke(app, ["prompts", "build", "--lang", "sw", "--engine", "pack"])
+    assert result.exit_code == 2
+    assert "--engine espeak" in result.output
