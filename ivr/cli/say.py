@@ -92,7 +92,8 @@ def words_for(
         if not re.fullmatch(r"\d{1,2}:\d{2}", time):
             raise ValueError(f"--time {time!r} is not a time in HH:MM form (24-hour clock)")
         try:
-            clock = dt.time(*map(int, time.split(":")))
+            hour, minute = (int(part) for part in time.split(":"))
+            clock = dt.time(hour, minute)
         except ValueError:
             raise ValueError(f"--time {time!r} is not a valid 24-hour time") from None
         return time_words(clock, lang)

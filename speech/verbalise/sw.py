@@ -24,7 +24,9 @@ Choices (one form each, used everywhere):
   other minutes 1-29 "na dakika N", 31-59 "kasoro dakika (60-N)" of the next hour. Seconds are ignored.
   Day-period word (for the actual time, placed last): usiku 19:00-04:59, asubuhi 05:00-11:59, mchana 12:00-14:59,
   alasiri 15:00-16:59, jioni 17:00-18:59. E.g. 14:30 "saa nane na nusu mchana", 19:15 "saa moja na robo usiku",
-  18:45 "saa moja kasoro robo jioni".
+  18:45 "saa moja kasoro robo jioni". Usage of alasiri/jioni varies by region and speaker (some say "saa kumi
+  jioni" for 16:00); these boundaries are one documented choice. Numbers always use the "na" joiner between parts
+  (the formal style), not the colloquial "mia tatu hamsini na tano".
 """
 
 from __future__ import annotations

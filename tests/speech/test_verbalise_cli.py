@@ -70,6 +70,7 @@ def test_say_prints_words(args: list[str], words: str) -> None:
         (["--time", "25:00"], "not a valid 24-hour time"),
         (["--time", "9am"], "HH:MM"),
         (["--lang", "xx", "--text", "hello"], "no verbaliser for language 'xx'"),
+        (["--number", "1000000000000"], "out of range"),
     ],
 )
 def test_say_bad_input_is_a_clear_error(args: list[str], message: str) -> None:
@@ -113,3 +114,38 @@ def test_say_out_synthesises_swahili_with_real_espeak(tmp_path: Path) -> None:
     # 11 words at 145 wpm is about 4.5 s: allow a broad but meaningful range
     assert 2.0 < seconds < 9.0
     assert rms_dbfs(pcm) > -40
+
+
+@pytest.mark.integration
+def test_say_out_through_a_recorded_pack_built_from_the_vocabulary(tmp_path: Path) -> None:
+    # A starter Swahili pack (one espeak-ng clip per verbaliser piece) must be able to say any amount we verbalise.
+    import asyncio
+    import json
+
+    from speech.tts.espeak import EspeakEngine
+    from speech.tts.pack_build import build_pack
+    from speech.verbalise import pieces
+
+    pack_dir = tmp_path / "packs" / "sw"
+    asyncio.run(build_pack(EspeakEngine("espeak-ng", {}, 145, 30.0), "sw", pack_dir))
+    target = tmp_path / "pack.wav"
+    code, out, err = say("--lang", "sw", "--money", "2350075.50", "--currency", "KES", "--out", str(target),
+                         "--engine", "pack")
+    assert code == 0, err
+    assert out == "shilingi milioni mbili, laki tatu na elfu hamsini na sabini na tano na senti hamsini"
+    gap_ms = json.loads((pack_dir / "manifest.json").read_text())["gap_ms"]
+    words = pieces(out)
+    clip_ms = 0
+    for word in words:
+        clip, rate = read_wav(pack_dir / "pieces" / f"{word.lower()}.wav")
+        clip_ms += len(clip) // 2 * 1000 // rate
+    pcm, rate = read_wav(target)
+    assert rate == SAMPLE_RATE
+    # the output is exactly one clip per piece with the pack's gap between them
+    assert abs(len(pcm) // 2 * 1000 // rate - (clip_ms + gap_ms * (len(words) - 1))) <= len(words)
+
+
+def test_say_out_with_pack_engine_and_no_pack_names_the_command(tmp_path: Path) -> None:
+    code, out, err = say("--lang", "sw", "--number", "5", "--out", str(tmp_path / "x.wav"), "--engine", "pack")
+    assert code == 1 and out == "tano"
+    assert "ivr prompts build --lang sw" in err
