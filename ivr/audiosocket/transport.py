@@ -206,7 +206,7 @@ class AudioTransport:
                 behind = self._clock() - (start + slot * self.frame_s)
                 if behind > self.frame_s:
                     # Stalled past a whole slot: re-anchor rather than burst the missed frames.
-                    missed = int(behind / self.frame_s)
+                    missed = int(behind // self.frame_s) + 1  # next slot lands within one frame from now
                     m.skipped_slots += missed
                     start += missed * self.frame_s
         except ConnectionError as exc:
