@@ -1,10 +1,160 @@
-"""`ivr stack`: the main job — migrations, the reference ledger with demo data, and (later) the IVR itself."""
+"""`ivr stack`: the main job — migrations, the reference ledger with demo data, and (later) Rasa and the IVR itself.
+
+The stack is a list of ManagedService entries started in order, each waited for on its health URL, and stopped in
+reverse order on Ctrl-C / SIGTERM. Later issues add services by appending to `services_for()`.
+"""
 
 from __future__ import annotations
 
+import logging
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import httpx
 import typer
+from rich.console import Console
+
+from ivr.cli.common import settings_of
+from ivr.cli.ledger import demo_callers_table, port_in_use, safe_url, seed_demo_data
+from ivr.settings import Settings
+
+console = Console()
+
+
+class StackError(RuntimeError):
+    """A service failed to start or died; the message is one line naming what fixes it."""
+
+
+@dataclass
+class ManagedService:
+    """One child process of the stack with a health URL; its output goes to `log_file`."""
+
+    name: str
+    argv: list[str]
+    health_url: str
+    host: str
+    port: int
+    port_setting: str  # the setting that moves it when the port is taken
+    log_file: Path
+    ready_timeout_s: float = 30.0
+    proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        if port_in_use(self.host, self.port):
+            raise StackError(f"{self.name}: {self.host}:{self.port} is in use: set {self.port_setting} to a free port")
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            # Own process group, so a Ctrl-C in the terminal reaches only us and we stop children in order.
+            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.ready_timeout_s
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise StackError(f"{self.name} exited with code {self.proc.returncode}: see {self.log_file}")
+            try:
+                if httpx.get(self.health_url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise StackError(f"{self.name} did not answer {self.health_url} within {self.ready_timeout_s:.0f}s: "
+                         f"see {self.log_file}")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def services_for(settings: Settings) -> list[ManagedService]:
+    """The services of the stack, in start order."""
+    core = settings.ledger_core
+    logs = settings.data_dir / "logs"
+    return [
+        ManagedService(
+            name="core ledger",
+            argv=[sys.executable, "-m", "ledger_core", "--database-url", core.database_url,
+                  "--host", core.host, "--port", str(core.port)],
+            health_url=f"http://{core.host}:{core.port}/v1/health",
+            host=core.host,
+            port=core.port,
+            port_setting="IVR_LEDGER_CORE__PORT",
+            log_file=logs / "ledger_core.log",
+        ),
+    ]
+
+
+def prepare(settings: Settings) -> None:
+    """IVR migrations; demo data when the ledger database is empty."""
+    from ledger_core.db import make_engine
+    from ledger_core.demo import ledger_is_empty
+    from models.migrate import upgrade_to_head
+
+    upgrade_to_head(settings)
+    console.print("IVR database migrated to head")
+    engine = make_engine(settings.ledger_core.database_url)
+    try:
+        empty = ledger_is_empty(engine)
+    finally:
+        engine.dispose()
+    if empty:
+        seed_demo_data(settings)
+    else:
+        console.print(f"ledger database already has data: {safe_url(settings.ledger_core.database_url)}")
+
+
+def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_stack(settings: Settings, services: list[ManagedService]) -> int:
+    """Start every service, then wait until Ctrl-C/SIGTERM (exit 0) or a service dies (exit 1)."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # health polls are not news
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    started: list[ManagedService] = []
+    try:
+        for service in services:
+            service.start()
+            started.append(service)
+            service.wait_ready()
+            console.print(f"[green]{service.name}[/green] listening on {service.health_url.rsplit('/v1', 1)[0]}")
+        console.print(demo_callers_table())
+        console.print("stack running: Ctrl-C stops everything")
+        while True:
+            for service in started:
+                if not service.alive():
+                    raise StackError(f"{service.name} stopped unexpectedly: see {service.log_file}")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        console.print("stopping…")
+        return 0
+    except StackError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
+    finally:
+        for service in reversed(started):
+            service.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def stack(ctx: typer.Context) -> None:
-    """Run the stack on embedded defaults until Ctrl-C."""
-    raise typer.Exit(code=2)
+    """Run the stack on embedded defaults until Ctrl-C: migrations, demo data if empty, the core ledger."""
+    settings = settings_of(ctx)
+    prepare(settings)
+    code = run_stack(settings, services_for(settings))
+    console.print("stack stopped")
+    raise typer.Exit(code=code)

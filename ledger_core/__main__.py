@@ -1,0 +1,23 @@
+"""`python -m ledger_core --database-url URL --host H --port N`: run the reference ledger under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from ledger_core.app import create_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ledger_core", description=__doc__)
+    parser.add_argument("--database-url", default="sqlite:///var/ledger_core.db")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--log-level", default="warning")
+    args = parser.parse_args(argv)
+    uvicorn.run(create_app(args.database_url), host=args.host, port=args.port, log_level=args.log_level)
+
+
+if __name__ == "__main__":
+    main()

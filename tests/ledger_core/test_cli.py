@@ -1,0 +1,114 @@
+"""`ivr ledger seed --demo` and `ivr stack`, run as real commands in subprocesses on throwaway paths."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ledger_core.demo_people import SHARED_PERSON, demo_members
+from tests.fixtures.ledger_server import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+IVR = str(Path(sys.executable).parent / "ivr")
+
+
+def _env(tmp: Path, port: int = 8100) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+    env.update({
+        "IVR_ENV": "development",
+        "IVR_DATA_DIR": str(tmp / "var"),
+        "IVR_DATABASE__URL": f"sqlite:///{tmp / 'var' / 'ivr.db'}",
+        "IVR_LEDGER_CORE__DATABASE_URL": f"sqlite:///{tmp / 'var' / 'ledger_core.db'}",
+        "IVR_LEDGER_CORE__PORT": str(port),
+        "IVR_SECURITY__SECRETS_FILE": str(tmp / "var" / "secrets.json"),
+        "COLUMNS": "200",
+    })
+    return env
+
+
+def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([IVR, *args], env=_env(tmp), cwd=tmp, capture_output=True, text=True, timeout=300)
+
+
+def _transactions(tmp: Path) -> int:
+    with sqlite3.connect(tmp / "var" / "ledger_core.db") as con:
+        return int(con.execute("SELECT COUNT(*) FROM lc_transactions").fetchone()[0])
+
+
+def test_seed_demo_is_idempotent_and_sets_pins(tmp_path: Path) -> None:
+    first = _run(tmp_path, "ledger", "seed", "--demo")
+    assert first.returncode == 0, first.stderr
+    amina = next(m for m in demo_members() if m.name == SHARED_PERSON)
+    assert amina.phone in first.stdout and amina.pin in first.stdout
+    count = _transactions(tmp_path)
+    assert count > 500
+    second = _run(tmp_path, "ledger", "seed", "--demo")
+    assert second.returncode == 0 and "already there" in second.stdout
+    assert _transactions(tmp_path) == count
+    reset = _run(tmp_path, "ledger", "seed", "--demo", "--reset")
+    assert reset.returncode == 0 and _transactions(tmp_path) == count
+
+    from ivr.settings import load_settings
+    from models.base import make_sessionmaker
+    from models.migrate import engine_for
+    from models.pins import verify_pin
+
+    settings = load_settings(
+        env="development", data_dir=tmp_path / "var",
+        database={"url": f"sqlite:///{tmp_path / 'var' / 'ivr.db'}"},
+        security={"secrets_file": tmp_path / "var" / "secrets.json"},
+    )
+    engine = engine_for(settings)
+    try:
+        with make_sessionmaker(engine)() as session:
+            assert verify_pin(session, amina.member_id, amina.pin).ok
+            wrong = "1111" if amina.pin != "1111" else "2222"
+            assert not verify_pin(session, amina.member_id, wrong).ok
+    finally:
+        engine.dispose()
+
+
+def test_seed_without_demo_flag_is_a_clear_error(tmp_path: Path) -> None:
+    result = _run(tmp_path, "ledger", "seed")
+    assert result.returncode == 2 and "--demo" in result.stdout
+
+
+def test_stack_starts_seeds_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen([IVR, "stack"], env=_env(tmp_path, port), cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not any("stack running" in line for line in lines):
+            assert proc.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "stack did not come up:\n" + "".join(lines)
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code == 200
+        amina = next(m for m in demo_members() if m.name == SHARED_PERSON)
+        body = httpx.get(f"http://127.0.0.1:{port}/v1/memberships", params={"phone": amina.phone}).json()
+        assert len(body["memberships"]) == 2
+        assert (tmp_path / "var" / "ivr.db").exists()  # IVR migrations ran
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    out = "".join(lines)
+    assert proc.returncode == 0, out
+    assert "listening on" in out and amina.phone in out and "stack stopped" in out
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
