@@ -25,8 +25,26 @@ class KeyRing:
         if not fernet_keys:
             raise ValueError("at least one encryption key is required (IVR_SECURITY__ENCRYPTION_KEYS)")
         self.keys = list(fernet_keys)
-        self._multi = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in self.keys])
+        try:
+            fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in self.keys]
+        except (ValueError, TypeError) as exc:
+            raise ValueError("an encryption key is not a valid Fernet key (IVR_SECURITY__ENCRYPTION_KEYS)") from exc
+        self._primary = fernets[0]
+        self._multi = MultiFernet(fernets)
+        self._lookup_key_text = lookup_key
         self._lookup_key = lookup_key.encode()
+
+    def with_keys(self, fernet_keys: Sequence[str]) -> KeyRing:
+        """The same lookup key with another Fernet key list (for rotation and retirement)."""
+        return KeyRing(fernet_keys, self._lookup_key_text)
+
+    def is_primary(self, token: bytes) -> bool:
+        """True when the primary key alone decrypts this token (i.e. it needs no rotation)."""
+        try:
+            self._primary.decrypt(token)
+        except InvalidToken:
+            return False
+        return True
 
     def encrypt(self, data: bytes) -> bytes:
         return self._multi.encrypt(data)

@@ -9,6 +9,7 @@ import typer
 from ivr.cli import db, keys, ledger, models_cmd, nlu, prompts, say, stack
 from ivr.cli.common import configure_logging
 from ivr.settings import load_settings
+from models.crypto import install_keyring, keyring_from_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="MiKashBoks Voice command line.")
 app.add_typer(db.app, name="db")
@@ -26,6 +27,7 @@ def _root(ctx: typer.Context) -> None:
     """Build the settings once for every sub-command (never at import time)."""
     settings = load_settings()
     configure_logging(settings.log_level)
+    install_keyring(keyring_from_settings(settings))  # every command can read/write encrypted columns
     ctx.obj = settings
     logging.getLogger(__name__).debug("settings loaded (env=%s)", settings.env)
 

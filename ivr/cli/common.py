@@ -6,6 +6,7 @@ import logging
 
 import typer
 
+from ivr import logredact
 from ivr.settings import Settings
 
 
@@ -19,3 +20,4 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logredact.install()  # phone numbers, PINs and amounts never reach a log handler in clear
