@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ledger_client import LedgerClient, Outbox, OutboxDrainer, TransactionEntry, new_idempotency_key  # noqa: E402
+from ledger_client.types import TransactionType  # noqa: E402
 from ledger_core.demo_people import GROUPS  # noqa: E402  (the demo data set's group ids, nothing else)
 from models.base import make_sessionmaker  # noqa: E402
 from models.crypto import install_keyring, keyring_from_settings  # noqa: E402
@@ -35,7 +36,7 @@ from tests.fixtures.ledger_server import LedgerCoreProcess, free_port, seed_demo
 from tests.fixtures.settings import make_test_settings  # noqa: E402
 
 console = Console()
-KINDS = ("savings", "social_fund", "fine")
+KINDS: tuple[TransactionType, ...] = ("savings", "social_fund", "fine")
 
 
 class Chaos:

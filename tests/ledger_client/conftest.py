@@ -29,7 +29,8 @@ def lc_settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def sessions(lc_settings: Settings) -> sessionmaker[Session]:
     engine = make_engine(lc_settings.database.url)
-    Base.metadata.create_all(engine, tables=[OutboxEntry.__table__, LedgerCacheEntry.__table__])
+    mine = (OutboxEntry.__tablename__, LedgerCacheEntry.__tablename__)
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables[t] for t in mine])
     return make_sessionmaker(engine)
 
 

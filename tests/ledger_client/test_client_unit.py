@@ -117,7 +117,7 @@ def test_entries_refuse_floats_zero_and_unknown_types() -> None:
                 {"type": "gift"}, {"idempotency_key": ""}):
         fields = {"idempotency_key": key, "member_id": "m-0001", "type": "savings", "amount_minor": 100} | bad
         with pytest.raises(ValidationError):
-            TransactionEntry(**fields)
+            TransactionEntry.model_validate(fields)
 
 
 async def test_phone_never_reaches_the_log(client: LedgerClient, caplog: pytest.LogCaptureFixture) -> None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr.settings import Settings
 from ledger_client import (
     CachedLedger,
+    Fetched,
     LedgerClient,
     LedgerNotFound,
     LedgerRejected,
@@ -113,20 +115,22 @@ async def test_reads_match_the_contract(rig: Rig) -> None:
         await rig.client.group("g-does-not-exist")
     with pytest.raises(LedgerNotFound):
         await rig.client.member_position(KES, "m-9999")
-    with pytest.raises(LedgerRejected) as info:
+    with pytest.raises(LedgerRejected) as rejected:
         await rig.client.memberships("not-a-phone")
-    assert info.value.problems[0].field == "query.phone"
+    assert rejected.value.problems[0].field == "query.phone"
 
 
 async def test_core_down_serves_cached_reads_with_as_of(rig: Rig, ledger_server: LedgerCoreProcess) -> None:
     cached = CachedLedger(client=rig.client, sessions=rig.sessions)
     member = next(m for m in demo_members() if m.group_id == KES)
-    fresh = [await cached.memberships(member.phone), await cached.member_position(KES, member.member_id),
-             await cached.group(KES), await cached.group_position(KES), await cached.roster(KES)]
+    async def read_all() -> list[Fetched[Any]]:
+        return [await cached.memberships(member.phone), await cached.member_position(KES, member.member_id),
+                await cached.group(KES), await cached.group_position(KES), await cached.roster(KES)]
+
+    fresh = await read_all()
     assert not any(f.stale for f in fresh)
     ledger_server.kill()
-    stale = [await cached.memberships(member.phone), await cached.member_position(KES, member.member_id),
-             await cached.group(KES), await cached.group_position(KES), await cached.roster(KES)]
+    stale = await read_all()
     assert all(s.stale for s in stale)
     assert [s.as_of for s in stale] == [f.as_of for f in fresh]
     assert [s.value for s in stale] == [f.value for f in fresh]

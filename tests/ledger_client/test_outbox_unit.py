@@ -18,6 +18,7 @@ from ledger_client import (
     TransactionEntry,
     new_idempotency_key,
 )
+from ledger_client.types import TransactionType
 from models.base import make_engine, make_sessionmaker
 from models.outbox import OutboxEntry
 from tests.fakes.ledger_core_fake import GROUP, FakeLedgerCore
@@ -25,7 +26,7 @@ from tests.fakes.ledger_core_fake import GROUP, FakeLedgerCore
 D1, D2 = date(2026, 11, 17), date(2026, 11, 24)
 
 
-def entry(member: str = "m-0001", amount: int = 5000, kind: str = "savings") -> TransactionEntry:
+def entry(member: str = "m-0001", amount: int = 5000, kind: TransactionType = "savings") -> TransactionEntry:
     return TransactionEntry(idempotency_key=new_idempotency_key(), member_id=member, type=kind, amount_minor=amount)
 
 
