@@ -14,6 +14,9 @@ class TtsSettings(BaseModel):
     engine: str = "espeak"
     # Per-language override, e.g. {"en": "piper", "lg": "pack"} (languages no TTS speaks use recorded packs).
     engine_by_lang: dict[str, str] = Field(default_factory=dict)
+    # Used when a language's engine cannot start (voice/model/worker missing): a robot voice beats dead air.
+    # The failure is logged as a warning naming the fix; "" turns the fallback off (start-up fails instead).
+    fallback_engine: str = "espeak"
     # A whole synthesis must finish within this, or the engine raises TtsError (the caller is waiting).
     timeout_s: float = 30.0
 

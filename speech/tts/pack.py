@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from speech.tts.base import TtsError, TtsUnavailable
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Hyphens, dashes and slashes separate words ("twenty-one" == "twenty one"); other punctuation is dropped.
+_SEPARATORS = re.compile(r"[\s\-‐‑–—/]+")
 
 
 class PackError(TtsError):
@@ -33,8 +35,16 @@ class MissingClip(PackError):
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Normalised words: lower-case, punctuation and hyphens dropped ("Twenty-one," -> ("twenty", "one"))."""
-    return tuple(_WORD.findall(text.lower()))
+    """Normalised words: lower-case, punctuation and hyphens dropped ("Twenty-one," -> ("twenty", "one")).
+
+    Combining marks stay (Devanagari vowel signs are part of the word); inner apostrophes stay ("o'clock")."""
+    out = []
+    for token in _SEPARATORS.split(text.lower()):
+        kept = "".join(ch for ch in token if not unicodedata.category(ch).startswith(("P", "S")) or ch in "'’")
+        kept = kept.strip("'’")
+        if kept:
+            out.append(kept)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

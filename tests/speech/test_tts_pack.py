@@ -148,3 +148,9 @@ def test_trim_drops_edge_silence_but_keeps_padding() -> None:
     assert tone in out
     assert duration_ms(out) == 400 + 2 * 20
     assert trim(silence(100)) == silence(100)
+
+
+def test_words_normalise_case_punctuation_hyphens_and_keep_combining_marks() -> None:
+    assert words("Twenty-one, o'clock!") == ("twenty", "one", "o'clock")
+    assert words("Alhamisi, tarehe kumi — sawa?") == ("alhamisi", "tarehe", "kumi", "sawa")
+    assert words("नमस्ते दुनिया।") == ("नमस्ते", "दुनिया")

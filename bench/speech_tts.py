@@ -1,0 +1,126 @@
+"""TTS benchmark with the real engines: time to first audio and real-time factor per engine, and the prompt cache
+(miss vs memory hit vs disk hit; target: a hit starts audio within 20 ms). Prints figures; asserts nothing.
+
+Run: .venv/bin/python -m bench.speech_tts [--repeat N]. Coqui is measured with IVR_SPEECH__TTS__COQUI_MODEL when
+set, else with a tiny random VITS built in .venv-coqui (speed only: it babbles); skipped without .venv-coqui.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Awaitable
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from rich.console import Console
+from rich.table import Table
+
+from models.crypto import KeyRing
+from speech.audio import duration_ms
+from speech.prompt_cache import PromptCache
+from speech.tts.base import TtsEngine, TtsError
+from speech.tts.coqui import CoquiEngine, close_workers
+from speech.tts.espeak import EspeakEngine
+from speech.tts.pack import PackEngine
+from speech.tts.pack_build import build_pack
+from speech.tts.piper_engine import PiperEngine
+from speech.verbalise import money_words
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = {
+    "en": "Your savings are " + money_words(1_250_000, "KES", "en") + ". Your next meeting is on Thursday.",
+    "sw": "Akiba yako ni " + money_words(1_250_000, "KES", "sw") + ". Mkutano ujao ni Alhamisi.",
+}
+PACK_TEXT = money_words(1_250_000, "TZS", "sw")
+
+
+async def _timed(work: Awaitable[bytes]) -> tuple[float, bytes]:
+    t0 = time.perf_counter()
+    pcm = await work
+    return (time.perf_counter() - t0) * 1000, pcm
+
+
+async def engine_row(label: str, engine: TtsEngine, text: str, lang: str, repeat: int) -> list[str]:
+    await engine.synthesize(text, lang)  # warm-up: model loads are start-up cost, not per-prompt cost
+    times, audio_ms = [], 0
+    for _ in range(repeat):
+        ms, pcm = await _timed(engine.synthesize(text, lang))
+        times.append(ms)
+        audio_ms = duration_ms(pcm)
+    med = statistics.median(times)
+    return [label, lang, f"{med:.1f}", f"{audio_ms / 1000:.2f}", f"{med / audio_ms:.3f}"]
+
+
+def _coqui_model(tmp: Path) -> str | None:
+    python = ROOT / ".venv-coqui" / "bin" / "python"
+    if not python.exists():
+        return None
+    out = tmp / "tiny_vits"
+    subprocess.run([str(python), str(ROOT / "tests" / "speech" / "tts_tiny_vits.py"), str(out)], check=True,
+                   capture_output=True)
+    return str(out)
+
+
+async def main(repeat: int) -> None:
+    console = Console()
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        table = Table(title="TTS engines (time to first audio = whole utterance; engines return complete audio)")
+        for col in ("engine", "lang", "TTFA ms (median)", "audio s", "RTF"):
+            table.add_column(col)
+        espeak = EspeakEngine()
+        rows = [await engine_row("espeak-ng", espeak, TEXTS[lang], lang, repeat) for lang in ("en", "sw")]
+        t0 = time.perf_counter()
+        piper = PiperEngine()
+        piper.preload("en")
+        piper_load = (time.perf_counter() - t0) * 1000
+        rows.append(await engine_row(f"piper joe (load {piper_load:.0f} ms)", piper, TEXTS["en"], "en", repeat))
+        await build_pack(espeak, "sw", tmp / "packs" / "sw")
+        rows.append(await engine_row("pack (espeak clips)", PackEngine(tmp / "packs"), PACK_TEXT, "sw", repeat))
+        model = _coqui_model(tmp)
+        if model:
+            coqui = CoquiEngine(model, ROOT / ".venv-coqui" / "bin" / "python")
+            t0 = time.perf_counter()
+            await coqui.start()
+            start_ms = (time.perf_counter() - t0) * 1000
+            try:
+                rows.append(await engine_row(f"coqui tiny VITS (start {start_ms:.0f} ms)", coqui, TEXTS["en"], "en",
+                                             repeat))
+            except TtsError as exc:
+                console.print(f"coqui: {exc}")
+            close_workers()
+        else:
+            console.print("coqui: skipped (no .venv-coqui; run scripts/setup.sh)")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+
+        cache_table = Table(title="Prompt cache (Piper, English; target hit <= 20 ms to first audio)")
+        for col in ("case", "ms (median)", "ms (max)"):
+            cache_table.add_column(col)
+        ring = KeyRing([Fernet.generate_key().decode()], "bench-lookup-key")
+        for pii in (False, True):
+            misses, mem_hits, disk_hits = [], [], []
+            for i in range(repeat):
+                text = f"{TEXTS['en']} Reference {i}."  # a new text each round: a real miss
+                cache = PromptCache(tmp / "cache", keyring=ring)
+                misses.append((await _timed(cache.get(piper, text, "en", pii=pii)))[0])
+                mem_hits.append((await _timed(cache.get(piper, text, "en", pii=pii)))[0])
+                fresh = PromptCache(tmp / "cache", keyring=ring)  # a new process: disk (and decryption)
+                disk_hits.append((await _timed(fresh.get(piper, text, "en", pii=pii)))[0])
+            tag = "PII, encrypted" if pii else "static"
+            for name, vals in (("miss (render + store)", misses), ("memory hit", mem_hits),
+                               ("disk hit", disk_hits)):
+                cache_table.add_row(f"{tag}: {name}", f"{statistics.median(vals):.2f}", f"{max(vals):.2f}")
+        console.print(cache_table)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    asyncio.run(main(parser.parse_args().repeat))
