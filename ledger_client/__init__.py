@@ -12,6 +12,7 @@ from ledger_client.errors import (
     LedgerUnavailable,
 )
 from ledger_client.outbox import DrainReport, Outbox, OutboxConflict, ParkedEntry, Receipt
+from ledger_client.services import LedgerServices, build_ledger_services
 from ledger_client.types import TransactionEntry, new_idempotency_key
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "LedgerError",
     "LedgerNotFound",
     "LedgerRejected",
+    "LedgerServices",
     "LedgerUnavailable",
     "Outbox",
     "OutboxConflict",
@@ -31,5 +33,6 @@ __all__ = [
     "ParkedEntry",
     "Receipt",
     "TransactionEntry",
+    "build_ledger_services",
     "new_idempotency_key",
 ]

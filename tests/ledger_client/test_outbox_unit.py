@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -156,3 +157,21 @@ async def test_drainer_drains_in_background_and_backs_off(outbox: Outbox, fake: 
         await asyncio.sleep(0.02)
     await drainer.stop()
     assert await outbox.pending_count() == 0 and fake.postings == 2
+
+
+async def test_services_wire_one_shared_client(lc_settings: Settings, sessions: sessionmaker[Session],
+                                               fake: FakeLedgerCore) -> None:
+    from ledger_client import build_ledger_services
+
+    async with httpx.AsyncClient(transport=fake.transport()) as http:
+        svc = build_ledger_services(settings=lc_settings, http=http, sessions=sessions)
+        svc.drainer.start()
+        await svc.outbox.enqueue_transactions(GROUP, D2, [entry()])
+        svc.drainer.kick()
+        for _ in range(100):
+            if await svc.outbox.pending_count() == 0:
+                break
+            await asyncio.sleep(0.01)
+        await svc.drainer.stop()
+        assert fake.postings == 1
+        assert not (await svc.reads.group(GROUP)).stale
