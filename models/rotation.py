@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +44,7 @@ def _existing_tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 
 
-def _batches(engine: Engine, table: Table, cols: list[Column[Any]], batch: int) -> Iterator[list[Any]]:
+def _batches(engine: Engine, table: Table, cols: list[Column[Any]], batch: int) -> Iterator[Sequence[Any]]:
     """Rows (pk values + raw tokens) in primary-key order, keyset-paginated so each batch is its own query."""
     pk = list(table.primary_key.columns)
     raw = [type_coerce(c, Text).label(c.name) for c in cols]

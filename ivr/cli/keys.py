@@ -17,7 +17,7 @@ from ivr.settings import Settings
 from models import audit
 from models.base import make_sessionmaker
 from models.crypto import KeyRing, install_keyring, keyring_from_settings
-from models.migrate import engine_for
+from models.migrate import current_revisions, engine_for, head_revisions
 from models.recording_store import RecordingStore
 from models.rotation import DEFAULT_BATCH, not_under_primary, rotate_all
 
@@ -51,6 +51,17 @@ def _save_keys(settings: Settings, keys: list[str], *, pending: bool) -> None:
 
 def _env_line(keys: list[str]) -> str:
     return f"{ENV_NAME}='{json.dumps(keys)}'"
+
+
+def _require_migrated(settings: Settings) -> None:
+    engine = engine_for(settings)
+    try:
+        behind = current_revisions(engine) != head_revisions()
+    finally:
+        engine.dispose()
+    if behind:
+        console.print("the IVR database is not at the newest migration: run `ivr db upgrade` first")
+        raise typer.Exit(1)
 
 
 def _audit(settings: Settings, action: str, subject: str, reason: str) -> None:
@@ -95,15 +106,20 @@ def rotate(
 ) -> None:
     """Make a new key primary and re-encrypt every encrypted column and recording file under it.
 
-    Development (keys in the secrets file): a new key is generated and saved first, then everything is
-    re-encrypted; an interrupted run resumes by running the command again.
+    Development (keys in the secrets file): a new key is generated and saved first, then everything is re-encrypted.
 
-    Elsewhere the operator owns the key list: without --confirm this prints a new key list to set and changes
-    nothing. Safest order: set the printed list (new key first) on every process, then run
-    `ivr keys rotate --resume --confirm`. `--new-key K --confirm` re-encrypts under K directly; set the printed
-    list right after. Finished? `ivr keys retire` drops the old keys once nothing needs them.
+    An interrupted run resumes when the command is run again (finished batches and files are skipped).
+
+    Elsewhere the operator owns the key list: without --confirm this prints a new key list to set and changes nothing.
+
+    Safest order: set the printed list (new key first) on every process, then `ivr keys rotate --resume --confirm`.
+
+    `--new-key K --confirm` re-encrypts under K directly; set the printed list right after.
+
+    Afterwards `ivr keys retire` drops the old keys once nothing needs them.
     """
     settings = settings_of(ctx)
+    _require_migrated(settings)
     current = _configured(settings)
     if new_key:
         try:
@@ -148,6 +164,7 @@ def retire(
 ) -> None:
     """Drop every key but the primary, after checking that the primary alone reads every value and file."""
     settings = settings_of(ctx)
+    _require_migrated(settings)
     keys = _configured(settings)
     ring = keyring_from_settings(settings)
     engine = engine_for(settings)
@@ -177,6 +194,7 @@ def retire(
 def status(ctx: typer.Context) -> None:
     """Show the configured key fingerprints and how much data still needs an older key."""
     settings = settings_of(ctx)
+    _require_migrated(settings)
     keys = _configured(settings)
     ring = keyring_from_settings(settings)
     engine = engine_for(settings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from models.all import metadata
 from models.base import make_engine
@@ -31,13 +31,15 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    engine = config.attributes.get("engine")
-    owned = engine is None
-    if owned:
+    given: Engine | None = config.attributes.get("engine")
+    owned = given is None
+    if given is None:
         url = config.get_main_option("sqlalchemy.url")
         if not url:
             raise RuntimeError("no database for migrations: use models.migrate.upgrade_to_head(settings)")
         engine = make_engine(url)
+    else:
+        engine = given
     try:
         with engine.connect() as connection:
             _run(connection)

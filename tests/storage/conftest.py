@@ -15,6 +15,7 @@ from models.base import make_sessionmaker
 from models.crypto import KeyRing, install_keyring, keyring_from_settings
 from models.migrate import engine_for, upgrade_to_head
 from models.recording_store import RecordingStore
+from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.settings import make_test_settings
 
 
@@ -26,7 +27,7 @@ class Db:
     sessions: sessionmaker[Session]
     ring: KeyRing
     store: RecordingStore
-    cluster: object | None = None
+    cluster: PostgresCluster | None = None
 
     def session(self) -> Session:
         return self.sessions()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from models import audit
@@ -103,6 +103,6 @@ def test_database_trigger_refuses_raw_update_and_delete(db: Db) -> None:
     assert _events(db) == [("system", "test", "member", "m-1", "r")]
     # inserts still work
     with db.engine.begin() as conn:
-        conn.execute(AuditEvent.__table__.insert().values(actor="a", action="b", subject_type="c", subject_id="d",
+        conn.execute(insert(AuditEvent).values(actor="a", action="b", subject_type="c", subject_id="d",
                                                            reason="e", at=utcnow()))
     assert len(_events(db)) == 2

@@ -187,3 +187,12 @@ def test_bad_new_key_is_refused(env: dict[str, str]) -> None:
     res = _ivr("keys", "rotate", "--new-key", "not-a-key")
     assert res.exit_code == 2
     assert "Fernet" in res.output
+
+
+def test_unmigrated_database_gives_a_one_line_fix(env: dict[str, str]) -> None:
+    res = _ivr("keys", "rotate")
+    assert res.exit_code == 1
+    assert "run `ivr db upgrade` first" in res.output
+    assert not Path(env["IVR_SECURITY__SECRETS_FILE"]).exists() or \
+        len(_secrets_file(env)["encryption_keys"]) == 1  # no key was added
+    assert _ivr("db", "current").exit_code == 1

@@ -82,7 +82,7 @@ def test_direction_is_checked_by_the_model_and_the_database(db: Db) -> None:
     with pytest.raises(ValueError, match="direction"):
         _call(direction="sideways")
     with db.engine.begin() as conn, pytest.raises(IntegrityError):
-        conn.execute(insert(Call.__table__).values(id=uuid.uuid4(), direction="up", started_at=utcnow()))
+        conn.execute(insert(Call).values(id=uuid.uuid4(), direction="up", started_at=utcnow()))
 
 
 def test_preferences_and_consent_history(db: Db) -> None:

@@ -45,7 +45,8 @@ def _database_bytes(db: Db) -> bytes:
         return b"".join(f.read_bytes() for f in files)
     with db.engine.begin() as conn:
         conn.execute(text("CHECKPOINT"))  # push the pages to the data files we are about to read
-    data_dir: Path = db.cluster.data_dir  # type: ignore[union-attr]
+    assert db.cluster is not None
+    data_dir: Path = db.cluster.data_dir
     return b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file() and p.stat().st_size < 64 << 20)
 
 
