@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel
 
 
@@ -12,3 +14,16 @@ class NluSettings(BaseModel):
     url: str = "http://127.0.0.1:5005"
     # Parses take ~3 ms; a caller is waiting, so give up quickly and use the fallback matcher.
     timeout_s: float = 1.0
+    # Below this Rasa confidence the keyword matcher is asked instead (held-out correct parses sit mostly above 0.5;
+    # a wrong intent costs a whole reprompt round-trip on the phone, the matcher is precise on core commands).
+    confidence_threshold: float = 0.35
+    # The Python 3.10 venv with rasa==3.6.21 (scripts/setup.d/30-rasa.sh); empty = <repo>/.venv-rasa.
+    rasa_venv: Path | None = None
+    # The Rasa project (config.yml, domain.yml, data/); empty = the one shipped in nlu/rasa.
+    project_dir: Path | None = None
+    # Trained models, named by the hash of the project's data; empty = <data_dir>/nlu/models.
+    models_dir: Path | None = None
+    # Rasa imports TensorFlow at start-up (~10-20 s here); how long `serve` waits for /status before giving up.
+    startup_timeout_s: float = 180.0
+    # Roster name matches scoring below this (0-100, rapidfuzz) are not offered as candidates.
+    name_min_score: float = 70.0

@@ -1,0 +1,1 @@
+"""Entity normalisers: pure functions from ASR text to typed values (money, names, transaction types, dates)."""
