@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
-    uvicorn.run(create_app(args.database_url), host=args.host, port=args.port, log_level=args.log_level)
+    # No access log: query strings carry phone numbers, which are never logged.
+    uvicorn.run(create_app(args.database_url), host=args.host, port=args.port, log_level=args.log_level,
+                access_log=False)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
@@ -18,7 +18,7 @@ from ledger_core.batch import post_batch
 from ledger_core.db import create_schema, make_engine, make_sessionmaker
 from ledger_core.errors import BadRequest, BatchRejected, IdempotencyConflict, NotFound
 
-NOT_FOUND = {404: {"model": schemas.ErrorDetail, "description": "unknown id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": schemas.ErrorDetail, "description": "unknown id"}}
 
 
 def _session(request: Request) -> Iterator[Session]:

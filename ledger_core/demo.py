@@ -143,9 +143,9 @@ def _post_history(
         result = post_batch(session, g.group_id, day, entries)
         posted += len(entries)
         if disburse is not None:
-            loan_id = result.results[-1].loan_id
-            assert loan_id is not None
-            plans.append(_repayment_plan(g, members[disburse[0]].member_id, loan_id, disburse[1], disburse[2],
+            new_loan = result.results[-1].loan_id
+            assert new_loan is not None
+            plans.append(_repayment_plan(g, members[disburse[0]].member_id, new_loan, disburse[1], disburse[2],
                                          day, calendar))
         if progress:
             progress(f"{g.group_id} {day.isoformat()}")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -21,9 +22,9 @@ class Schedule:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def local_time(self) -> time:
+    def local_time(self) -> dt.time:
         hours, minutes = self.time.split(":")
-        return time(int(hours), int(minutes))
+        return dt.time(int(hours), int(minutes))
 
     def starts_at(self, day: date) -> datetime:
         """The aware UTC instant a meeting on `day` starts."""

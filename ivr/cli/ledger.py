@@ -116,4 +116,5 @@ def serve(ctx: typer.Context) -> None:
         raise typer.Exit(code=1)
     where = f"http://{cfg.host}:{cfg.port}/v1"
     console.print(f"core ledger on {where} (OpenAPI: /docs), database {safe_url(cfg.database_url)}")
-    uvicorn.run(create_app(cfg.database_url), host=cfg.host, port=cfg.port, log_level="warning")
+    # No access log: query strings carry phone numbers, which are never logged.
+    uvicorn.run(create_app(cfg.database_url), host=cfg.host, port=cfg.port, log_level="warning", access_log=False)

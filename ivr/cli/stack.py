@@ -124,7 +124,8 @@ def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
 def run_stack(settings: Settings, services: list[ManagedService]) -> int:
     """Start every service, then wait until Ctrl-C/SIGTERM (exit 0) or a service dies (exit 1)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # health polls are not news
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # Explicit handlers: a stack started in the background by a non-interactive shell inherits SIGINT ignored.
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     started: list[ManagedService] = []
     try:
         for service in services:
@@ -148,7 +149,8 @@ def run_stack(settings: Settings, services: list[ManagedService]) -> int:
     finally:
         for service in reversed(started):
             service.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def stack(ctx: typer.Context) -> None:
