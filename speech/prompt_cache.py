@@ -41,12 +41,13 @@ class PromptCache:
     """get(engine, text, lang, pii=...) -> 8 kHz slin16, rendering through the engine only on a miss."""
 
     def __init__(self, directory: Path, *, keyring: KeyRing | None = None, memory_items: int = 256,
-                 pii_ttl_s: int = 86_400) -> None:
+                 pii_ttl_s: int = 86_400, max_disk_bytes: int = 500 * 2**20) -> None:
         self.dir = Path(directory)
         self._ring = keyring
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_items = memory_items
         self._pii_ttl = pii_ttl_s
+        self._max_disk = max_disk_bytes
         self._inflight: dict[str, asyncio.Future[bytes]] = {}
         self.stats = CacheStats()
 
@@ -55,7 +56,7 @@ class PromptCache:
         """From ivr.settings.Settings: cache dir and sizes from speech.tts, the key ring from security."""
         tts = tts_settings_of(settings)
         return cls(tts.cache_dir, keyring=keyring_from_settings(settings), memory_items=tts.cache_memory_items,
-                   pii_ttl_s=tts.cache_pii_ttl_s)
+                   pii_ttl_s=tts.cache_pii_ttl_s, max_disk_bytes=tts.cache_max_disk_mb * 2**20)
 
     def key(self, engine: TtsEngine, text: str, lang: str, pii: bool) -> str:
         raw = json.dumps([engine.name, engine.voice_id(lang), lang, text, pii], ensure_ascii=False)
@@ -156,12 +157,27 @@ class PromptCache:
         return count
 
     def prune(self) -> int:
-        """Delete expired PII renderings and stray temp files; returns how many files went."""
+        """Delete expired PII renderings, stray temp files, then the oldest renderings while the cache is over
+        its size limit; returns how many files went. Run it at start-up and periodically."""
         removed = 0
         now = time.time()
+        kept: list[tuple[float, int, Path]] = []
         for path in self.dir.glob("*/*"):
-            expired = path.suffix == ".enc" and now - path.stat().st_mtime > self._pii_ttl
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            expired = path.suffix == ".enc" and now - st.st_mtime > self._pii_ttl
             if expired or path.name.endswith(".tmp"):
                 path.unlink(missing_ok=True)
                 removed += 1
+            else:
+                kept.append((st.st_mtime, st.st_size, path))
+        total = sum(size for _, size, _ in kept)
+        for _, size, path in sorted(kept):
+            if total <= self._max_disk:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
         return removed

@@ -47,5 +47,8 @@ class TtsSettings(BaseModel):
     cache_dir: Path = Path("var/prompt_cache")
     # ~256 prompts of ~3 s at 8 kHz slin16 = ~12 MB of RAM.
     cache_memory_items: int = 256
+    # prune() trims the oldest renderings beyond this (static prompts of a catalog are a few MB; dates and
+    # other dynamic non-PII texts would otherwise grow without bound).
+    cache_max_disk_mb: int = 500
     # PII renderings (amounts, names) are deleted from disk after this long; static prompts never expire.
     cache_pii_ttl_s: int = 86_400

@@ -166,3 +166,17 @@ def test_from_settings_uses_the_settings_keys_and_dirs(settings) -> None:  # typ
     cache = PromptCache.from_settings(settings)
     assert cache.dir == settings.speech.tts.cache_dir
     assert cache._ring is not None
+
+
+async def test_prune_trims_oldest_beyond_the_size_limit(tmp_path: Path) -> None:
+    engine = CountingEngine()
+    cache = PromptCache(tmp_path)
+    paths = []
+    for age, text in ((300, "moja"), (200, "mbili"), (100, "tatu")):
+        await cache.get(engine, text, "sw")
+        path = cache._path(cache.key(engine, text, "sw", False), False)
+        os.utime(path, (time.time() - age, time.time() - age))
+        paths.append(path)
+    limited = PromptCache(tmp_path, max_disk_bytes=paths[-1].stat().st_size)
+    assert limited.prune() == 2
+    assert list(tmp_path.rglob("*.pcm")) == [paths[-1]]  # the newest stays
