@@ -114,6 +114,8 @@ def verify_pin(session: Session, member_id: str, pin: str, *, now: datetime | No
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
     now = now or utcnow()
+    if now.tzinfo is None:
+        raise ValueError("verify_pin needs an aware `now` (models.base.utcnow())")
     cred = session.scalar(select(PinCredential).where(PinCredential.member_id == member_id))
     if cred is None:
         return PinCheck.no_pin()

@@ -100,3 +100,10 @@ def test_pin_never_logged(db: Db, caplog: pytest.LogCaptureFixture) -> None:
             verify_pin(s, "m-1", "846193")
     assert caplog.records, "expected PIN activity to be logged"
     assert "739146" not in caplog.text and "846193" not in caplog.text
+
+
+def test_naive_now_is_refused(db: Db) -> None:
+    with db.session() as s:
+        set_pin(s, "m-1", PIN)
+        with pytest.raises(ValueError, match="aware"):
+            verify_pin(s, "m-1", PIN, now=utcnow().replace(tzinfo=None))
