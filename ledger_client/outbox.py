@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,7 +44,8 @@ class ParkedEntry:
     idempotency_key: str
     group_id: str
     meeting_date: date
-    entry: TransactionEntry
+    entry: TransactionEntry | None  # None when the stored payload itself was unreadable (see `payload`)
+    payload: dict[str, Any]
     reason: str
 
 
@@ -142,8 +144,8 @@ class Outbox:
     def _parked_sync(self) -> list[ParkedEntry]:
         with self._sessions() as s:
             rows = s.scalars(select(OutboxEntry).filter_by(status=PARKED).order_by(OutboxEntry.id))
-            return [ParkedEntry(r.id, r.idempotency_key, r.group_id, r.meeting_date,
-                                TransactionEntry.model_validate(r.payload), r.last_error or "") for r in rows]
+            return [ParkedEntry(r.id, r.idempotency_key, r.group_id, r.meeting_date, _entry_or_none(r.payload),
+                                r.payload, r.last_error or "") for r in rows]
 
     # ---- drain ------------------------------------------------------------------------------------------------
 
@@ -195,7 +197,7 @@ class Outbox:
 
     async def _post(self, batch: list[_Row], report: DrainReport) -> bool:
         """Post one meeting's rows; park the ones the core refuses and re-post the rest. False = core unreachable."""
-        remaining = list(batch)
+        remaining = await self._park_unreadable(batch, report)
         while remaining:
             head = remaining[0]
             entries = [TransactionEntry.model_validate(r.payload) for r in remaining]
@@ -236,6 +238,21 @@ class Outbox:
             return True
         return True
 
+    async def _park_unreadable(self, batch: list[_Row], report: DrainReport) -> list[_Row]:
+        """A stored entry that no longer validates (e.g. written by an older version) is parked, not retried forever."""
+        readable, reasons = [], {}
+        for r in batch:
+            try:
+                TransactionEntry.model_validate(r.payload)
+                readable.append(r)
+            except ValidationError as exc:
+                fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+                reasons[r.id] = f"stored entry is not a valid transaction ({fields})"
+        if reasons:
+            await asyncio.to_thread(self._park, reasons)
+            self._count_parked(report, [r for r in batch if r.id in reasons])
+        return readable
+
     @staticmethod
     def _count_parked(report: DrainReport, rows: list[_Row]) -> None:
         report.parked += len(rows)
@@ -265,3 +282,10 @@ class Outbox:
             s.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids)).values(
                 attempts=OutboxEntry.attempts + 1, last_error=error))
             s.commit()
+
+
+def _entry_or_none(payload: Any) -> TransactionEntry | None:
+    try:
+        return TransactionEntry.model_validate(payload)
+    except ValidationError:
+        return None

@@ -175,3 +175,20 @@ async def test_services_wire_one_shared_client(lc_settings: Settings, sessions: 
         await svc.drainer.stop()
         assert fake.postings == 1
         assert not (await svc.reads.group(GROUP)).stale
+
+
+async def test_unreadable_stored_entry_is_parked_not_retried_forever(
+    outbox: Outbox, fake: FakeLedgerCore, sessions: sessionmaker[Session]
+) -> None:
+    ok = entry()
+    await outbox.enqueue_transactions(GROUP, D2, [entry(), ok])
+    with sessions() as s:  # as if an older version had stored a shape this one no longer accepts
+        first = s.scalars(select(OutboxEntry).order_by(OutboxEntry.id)).first()
+        assert first is not None
+        first.payload = {**first.payload, "amount_minor": 12.5}
+        s.commit()
+    report = await outbox.drain()
+    assert (report.sent, report.parked, report.pending) == (1, 1, 0)
+    assert set(fake.txns) == {ok.idempotency_key}
+    (parked,) = await outbox.parked()
+    assert parked.entry is None and parked.payload["amount_minor"] == 12.5 and "amount_minor" in parked.reason
