@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -112,3 +113,40 @@ def test_stack_starts_seeds_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert "listening on" in out and amina.phone in out and "stack stopped" in out
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
+
+
+def test_ledger_serve_runs_until_terminated(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen([IVR, "ledger", "serve"], env=_env(tmp_path, port), cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "ledger serve did not come up"
+            time.sleep(0.2)
+        # An empty database (nothing seeded): a clean 404, not a crash.
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/groups/g-kes-umoja").status_code == 404
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert f"http://127.0.0.1:{port}/v1" in out
+
+
+def test_ledger_serve_on_a_busy_port_names_the_setting(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([IVR, "ledger", "serve"], env=_env(tmp_path, port), cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "IVR_LEDGER_CORE__PORT" in result.stdout
