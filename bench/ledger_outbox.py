@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -105,7 +106,7 @@ def core_rows(db_url: str, keys: list[str]) -> tuple[Counter[str], dict[str, tup
     return per_key, content, total
 
 
-async def run(n: int, seed: int, batch: int, chaos_on: bool) -> int:
+async def run(n: int, seed: int, batch: int, chaos_on: bool, keep: bool) -> int:
     rng = random.Random(seed)
     tmp = Path(tempfile.mkdtemp(prefix="bench-ledger-outbox-"))
     port = free_port()
@@ -184,6 +185,11 @@ async def run(n: int, seed: int, batch: int, chaos_on: bool) -> int:
     p95 = statistics.quantiles(enqueue_ms, n=20)[-1] if len(enqueue_ms) > 1 else enqueue_ms[0]
     console.print(f"elapsed={elapsed:.1f}s throughput={n / elapsed:.1f} entries/s "
                   f"enqueue p50={statistics.median(enqueue_ms):.1f}ms p95={p95:.1f}ms")
+    ivr_engine.dispose()
+    if keep:
+        console.print(f"kept the databases and the core's log in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0 if lost == duplicated == mismatched == 0 else 1
 
 
@@ -193,10 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="random seed for members, amounts and kill moments")
     parser.add_argument("--batch", type=int, default=50, help="outbox batch size (entries per POST)")
     parser.add_argument("--no-chaos", action="store_true", help="baseline: never kill the core")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases and the core's log")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
-    return asyncio.run(run(args.n, args.seed, args.batch, not args.no_chaos))
+    return asyncio.run(run(args.n, args.seed, args.batch, not args.no_chaos, args.keep))
 
 
 if __name__ == "__main__":
