@@ -1,0 +1,1 @@
+"""Benchmarks with real components; they print figures and assert nothing."""
