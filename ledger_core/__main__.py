@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 import uvicorn
 
 from ledger_core.app import create_app
 
+URL_ENV = "IVR_LEDGER_CORE__DATABASE_URL"
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ledger_core", description=__doc__)
-    parser.add_argument("--database-url", default="sqlite:///var/ledger_core.db")
+    # The URL may hold a password: a parent process can pass it in the environment instead of the command line.
+    parser.add_argument("--database-url", default=os.environ.get(URL_ENV, "sqlite:///var/ledger_core.db"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--log-level", default="warning")

@@ -7,6 +7,7 @@ reverse order on Ctrl-C / SIGTERM. Later issues add services by appending to `se
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -41,6 +42,7 @@ class ManagedService:
     port: int
     port_setting: str  # the setting that moves it when the port is taken
     log_file: Path
+    env: dict[str, str] = field(default_factory=dict)  # added to the parent's environment
     ready_timeout_s: float = 30.0
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -50,7 +52,8 @@ class ManagedService:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             # Own process group, so a Ctrl-C in the terminal reaches only us and we stop children in order.
-            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                         env={**os.environ, **self.env})
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + self.ready_timeout_s
@@ -87,8 +90,8 @@ def services_for(settings: Settings) -> list[ManagedService]:
     return [
         ManagedService(
             name="core ledger",
-            argv=[sys.executable, "-m", "ledger_core", "--database-url", core.database_url,
-                  "--host", core.host, "--port", str(core.port)],
+            argv=[sys.executable, "-m", "ledger_core", "--host", core.host, "--port", str(core.port)],
+            env={"IVR_LEDGER_CORE__DATABASE_URL": core.database_url},  # not in argv: it may hold a password
             health_url=f"http://{core.host}:{core.port}/v1/health",
             host=core.host,
             port=core.port,

@@ -150,3 +150,40 @@ def test_ledger_serve_on_a_busy_port_names_the_setting(tmp_path: Path) -> None:
                                 capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "IVR_LEDGER_CORE__PORT" in result.stdout
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_stack_exits_nonzero_when_a_service_dies(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen([IVR, "stack"], env=_env(tmp_path, port), cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "stack did not come up"
+            time.sleep(0.2)
+        (child,) = _children(proc.pid)
+        os.kill(child, signal.SIGKILL)  # the core ledger crashes
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1
+    assert "core ledger stopped unexpectedly" in out
