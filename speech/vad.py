@@ -94,6 +94,11 @@ class Endpointer:
     def speaking(self) -> bool:
         return self._speaking
 
+    @property
+    def utterance_so_far(self) -> bytes:
+        """While speaking: the PCM of the utterance so far (lookback included), for streaming it to ASR."""
+        return bytes(self._pcm) if self._speaking else b""
+
     def _frame_ms(self, frame: bytes) -> int:
         if not frame or len(frame) % SAMPLE_WIDTH:
             raise VadError(f"frame must be a non-empty even number of bytes, got {len(frame)}")

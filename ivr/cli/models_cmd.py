@@ -6,7 +6,6 @@ import json
 from enum import StrEnum
 
 import typer
-from rich.console import Console
 
 from ivr.cli.common import settings_of
 from speech.models_install import KNOWN_VOSK_MODELS, NO_VOSK_MODEL, ModelInstallError, install_vosk_model
@@ -29,11 +28,10 @@ def install(
 ) -> None:
     """Download, verify and unpack a model into <speech.models_dir>/<engine>/<lang>."""
     settings = settings_of(ctx)
-    err = Console(stderr=True)
     try:
         dest = install_vosk_model(lang, settings.speech.models_dir, url=url, sha256=sha256, force=force)
     except ModelInstallError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        typer.echo(f"error: {exc}", err=True)  # one line, never wrapped
         raise typer.Exit(code=1) from exc
     typer.echo(f"installed {engine.value} model for {lang} at {dest}")
     if sha256 is None:

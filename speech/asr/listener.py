@@ -1,0 +1,110 @@
+"""One listen state of a call: the endpointer and a streaming recogniser driven together, frame by frame.
+
+Frames go to the ASR stream *while* the caller speaks (from the lookback on), so the final is ready as soon as
+the endpointer hears the trailing silence, and partials are available for barge-in or early intent. Utterance-level
+engines simply buffer until then (see BufferedStream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from speech.asr.base import AsrEngine, AsrResult, AsrStream
+from speech.vad import Endpointer, NoInput, SpeechStarted, Utterance, VadEvent
+from speech.vad_config import VadSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """An interim hypothesis for the utterance in progress."""
+
+    result: AsrResult
+
+
+@dataclass(frozen=True, slots=True)
+class Final:
+    """The utterance the endpointer cut, and what the recogniser made of it."""
+
+    utterance: Utterance
+    result: AsrResult
+
+
+ListenEvent = SpeechStarted | Partial | Final | NoInput
+
+
+class Listener:
+    """Feed (frame, timestamp) pairs; get SpeechStarted, Partial, Final and NoInput events in order."""
+
+    def __init__(
+        self,
+        engine: AsrEngine,
+        lang: str,
+        *,
+        rate: int,
+        grammar: Sequence[str] | None = None,
+        vad: VadSettings | None = None,
+        start_ms: int = 0,
+    ) -> None:
+        self.engine = engine
+        self.lang = lang
+        self.rate = rate
+        self.grammar = list(grammar) if grammar is not None else None
+        self.endpointer = Endpointer(vad, rate=rate, start_ms=start_ms)
+        self._stream: AsrStream | None = None
+
+    async def feed(self, frame: bytes, ts_ms: int) -> list[ListenEvent]:
+        was_speaking = self.endpointer.speaking
+        vad_events = self.endpointer.feed(frame, ts_ms)
+        out: list[ListenEvent] = []
+        handled = False
+        for ev in vad_events:
+            if isinstance(ev, Utterance) and ev.reason != "gap" and was_speaking:
+                # this frame belongs to the utterance it ended
+                await self._feed_stream(frame, out)
+                handled = True
+            out.extend(await self._on_vad(ev))
+        if was_speaking and self.endpointer.speaking and not handled and not vad_events:
+            await self._feed_stream(frame, out)
+        return out
+
+    async def tick(self, now_ms: int) -> list[ListenEvent]:
+        """Advance the clock when no frames arrive (no-input, a silence-suppressing phone going quiet)."""
+        out: list[ListenEvent] = []
+        for ev in self.endpointer.tick(now_ms):
+            out.extend(await self._on_vad(ev))
+        return out
+
+    async def finish(self, now_ms: int | None = None) -> list[ListenEvent]:
+        """Stop listening: an utterance in progress is recognised as it stands."""
+        out: list[ListenEvent] = []
+        for ev in self.endpointer.finish(now_ms):
+            out.extend(await self._on_vad(ev))
+        return out
+
+    async def aclose(self) -> None:
+        if self._stream is not None:
+            await self._stream.aclose()
+            self._stream = None
+
+    async def _feed_stream(self, pcm: bytes, out: list[ListenEvent]) -> None:
+        if self._stream is None:
+            return
+        partial = await self._stream.feed(pcm)
+        if partial is not None:
+            out.append(Partial(partial))
+
+    async def _on_vad(self, ev: VadEvent) -> list[ListenEvent]:
+        out: list[ListenEvent] = []
+        if isinstance(ev, SpeechStarted):
+            out.append(ev)
+            self._stream = await self.engine.open_stream(self.lang, self.rate, self.grammar)
+            await self._feed_stream(self.endpointer.utterance_so_far, out)
+        elif isinstance(ev, Utterance):
+            stream, self._stream = self._stream, None
+            if stream is None:  # pragma: no cover - an utterance always follows a SpeechStarted
+                raise RuntimeError("utterance without a stream")
+            out.append(Final(ev, await stream.finish()))
+        else:
+            out.append(ev)
+        return out
