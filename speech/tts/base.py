@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
 
@@ -25,4 +26,13 @@ class TtsEngine(Protocol):
 
     async def synthesize(self, text: str, lang: str) -> bytes:
         """Render `text` (already verbalised: no digits) in `lang`; raises TtsError/TtsUnavailable."""
+        ...
+
+
+@runtime_checkable
+class StreamingTtsEngine(TtsEngine, Protocol):
+    """Capability: yields audio sentence by sentence, so playback starts before a long text is fully rendered."""
+
+    def stream(self, text: str, lang: str) -> AsyncIterator[bytes]:
+        """8 kHz slin16 chunks (one per sentence); concatenated they equal synthesize(text, lang)."""
         ...

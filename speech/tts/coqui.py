@@ -1,7 +1,7 @@
 """Coqui TTS engine: talks to one worker process per model running in .venv-coqui (loaded once per process).
 
-Install cost (scripts/setup.d/40-coqui.sh, measured on the dev machine): see the report in the README table;
-torch 2.11 from PyPI pulls CUDA libraries, so the venv is several GB. It is optional (IVR_SKIP_COQUI=1).
+Install cost (scripts/setup.d/40-coqui.sh, measured on the dev machine): ~2 min and 5.5 GB, because torch 2.11
+from PyPI pulls CUDA libraries. It is optional: IVR_SKIP_COQUI=1 skips it (the Coqui tests then skip).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import atexit
 import base64
 import collections
 import json
+import os
 import subprocess
 import threading
 from pathlib import Path
@@ -25,7 +26,7 @@ WORKER = Path(__file__).with_name("coqui_worker.py")
 class CoquiWorker:
     """A running coqui_worker.py: one request at a time over stdin/stdout JSON lines (thread-safe, loop-agnostic)."""
 
-    def __init__(self, python: Path, model: str, start_timeout_s: float) -> None:
+    def __init__(self, python: Path, model: str, start_timeout_s: float, threads: int = 1) -> None:
         if not python.exists():
             raise TtsUnavailable(
                 f"Coqui venv missing ({python}): run scripts/setup.sh (step 40-coqui) "
@@ -34,9 +35,11 @@ class CoquiWorker:
         self._lock = threading.Lock()
         self._next_id = 0
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
+        env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
         self.proc = subprocess.Popen(
-            [str(python), "-u", str(WORKER), "--model", model],
+            [str(python), "-u", str(WORKER), "--model", model, "--threads", str(threads)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            env=env,
         )
         # Coqui's stderr holds the sentences it speaks: keep only a short tail in memory, for start-up errors.
         threading.Thread(target=self._drain_stderr, daemon=True).start()
@@ -101,13 +104,13 @@ _workers: dict[tuple[str, str], CoquiWorker] = {}
 _workers_lock = threading.Lock()
 
 
-def get_worker(python: Path, model: str, start_timeout_s: float) -> CoquiWorker:
+def get_worker(python: Path, model: str, start_timeout_s: float, threads: int = 1) -> CoquiWorker:
     """The process-wide worker for (python, model), started on first use and restarted if it died."""
     key = (str(python), model)
     with _workers_lock:
         worker = _workers.get(key)
         if worker is None or not worker.alive():
-            worker = CoquiWorker(python, model, start_timeout_s)
+            worker = CoquiWorker(python, model, start_timeout_s, threads)
             _workers[key] = worker
         return worker
 
@@ -126,7 +129,7 @@ class CoquiEngine:
     name = "coqui"
 
     def __init__(self, model: str, python: Path = Path(".venv-coqui/bin/python"), *, speaker: str = "",
-                 start_timeout_s: float = 180.0, timeout_s: float = 30.0) -> None:
+                 start_timeout_s: float = 180.0, timeout_s: float = 30.0, threads: int = 1) -> None:
         if not model:
             raise TtsUnavailable("no Coqui model configured: set IVR_SPEECH__TTS__COQUI_MODEL (directory or name)")
         self._model = model
@@ -134,16 +137,17 @@ class CoquiEngine:
         self._speaker = speaker
         self._start_timeout = start_timeout_s
         self._timeout = timeout_s
+        self._threads = threads
 
     def voice_id(self, lang: str) -> str:
         return f"{Path(self._model).name}:{self._speaker or 'default'}"
 
     async def start(self) -> None:
         """Start (or reuse) the worker now, so the first caller does not wait for torch to load."""
-        await asyncio.to_thread(get_worker, self._python, self._model, self._start_timeout)
+        await asyncio.to_thread(get_worker, self._python, self._model, self._start_timeout, self._threads)
 
     def _render(self, text: str, lang: str) -> bytes:
-        worker = get_worker(self._python, self._model, self._start_timeout)
+        worker = get_worker(self._python, self._model, self._start_timeout, self._threads)
         pcm, rate = worker.request(text, self._speaker, lang)
         return to_telephone(pcm, rate)
 

@@ -47,10 +47,14 @@ def _reply(out: TextIO, obj: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     out = _protocol_stdout()
     try:
         import numpy as np
+        import torch
+
+        torch.set_num_threads(max(1, args.threads))
 
         tts = _load(args.model)
         rate = int(tts.synthesizer.output_sample_rate)

@@ -53,7 +53,8 @@ def build_tts(settings: Any, lang: str, engine: str | None = None) -> TtsEngine:
         from speech.tts.coqui import CoquiEngine
 
         return CoquiEngine(tts.coqui_model, _coqui_python(tts.coqui_python), speaker=tts.coqui_speaker,
-                           start_timeout_s=tts.coqui_start_timeout_s, timeout_s=tts.timeout_s)
+                           start_timeout_s=tts.coqui_start_timeout_s, timeout_s=tts.timeout_s,
+                           threads=tts.coqui_threads)
     if name == "pack":
         from speech.tts.pack import PackEngine
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,19 +70,41 @@ class PiperEngine:
         """Load the voice now (at start-up) instead of on the first call's first prompt."""
         load_voice(self.model_for(lang))
 
-    def _render(self, model: Path, text: str) -> bytes:
+    def _sentences(self, model: Path, text: str) -> Iterator[bytes]:
+        """Telephone-rate audio per sentence (Piper synthesises sentence by sentence)."""
         from piper import SynthesisConfig
 
         voice = load_voice(model)
         config = SynthesisConfig(length_scale=self._length_scale)
-        parts: list[bytes] = []
-        rate = voice.config.sample_rate
         for chunk in voice.synthesize(text, syn_config=config):
-            rate = chunk.sample_rate
-            parts.append(chunk.audio_int16_bytes)
+            yield to_telephone(chunk.audio_int16_bytes, chunk.sample_rate)
+
+    def _render(self, model: Path, text: str) -> bytes:
+        parts = list(self._sentences(model, text))
         if not parts:
             raise TtsError("Piper produced no audio (text had nothing speakable)")
-        return to_telephone(b"".join(parts), rate)
+        return b"".join(parts)
+
+    async def stream(self, text: str, lang: str) -> AsyncIterator[bytes]:
+        """Yield each sentence's audio as soon as it is rendered (rendering runs in a worker thread)."""
+        if not text.strip():
+            raise TtsError("nothing to say: empty text")
+        model = self.model_for(lang)
+        sentences = self._sentences(model, text)
+        done = object()
+        while True:
+            try:
+                chunk = await asyncio.wait_for(asyncio.to_thread(next, sentences, done), self._timeout)
+            except TimeoutError as exc:
+                raise TtsError(f"Piper took longer than {self._timeout} s (IVR_SPEECH__TTS__TIMEOUT_S)") from exc
+            except (TtsError, TtsUnavailable):
+                raise
+            except Exception as exc:  # onnxruntime/phonemizer errors: typed, without echoing the text
+                raise TtsError(f"Piper failed: {type(exc).__name__}") from exc
+            if chunk is done:
+                return
+            assert isinstance(chunk, bytes)
+            yield chunk
 
     async def synthesize(self, text: str, lang: str) -> bytes:
         if not text.strip():

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from speech.audio import duration_ms, rms_dbfs
-from speech.tts.base import TtsError, TtsUnavailable
+from speech.tts.base import StreamingTtsEngine, TtsError, TtsUnavailable
+from speech.tts.espeak import EspeakEngine
 from speech.tts.piper_engine import PiperEngine, bundled_voice, load_voice
 
 pytestmark = pytest.mark.integration
@@ -54,3 +55,14 @@ async def test_configured_voice_path_that_does_not_exist(tmp_path: Path) -> None
 async def test_empty_text_is_an_error() -> None:
     with pytest.raises(TtsError):
         await PiperEngine().synthesize("", "en")
+
+
+async def test_stream_yields_one_chunk_per_sentence() -> None:
+    engine = PiperEngine()
+    assert isinstance(engine, StreamingTtsEngine)
+    assert not isinstance(EspeakEngine(), StreamingTtsEngine)
+    chunks = [c async for c in engine.stream("Welcome to MiKashBoks. Please say your name. Thank you.", "en")]
+    assert len(chunks) == 3
+    assert all(duration_ms(c) > 300 and len(c) % 2 == 0 for c in chunks)
+    with pytest.raises(TtsError):
+        [c async for c in engine.stream(" ", "en")]
