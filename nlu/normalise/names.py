@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -37,14 +38,21 @@ _SOUND_RULES: list[tuple[str, str]] = [
     (r"ch", "§"), (r"th", "t"), (r"ph", "f"), (r"ck", "k"), (r"c", "k"), (r"q", "k"), (r"(?<=[^s])h", ""),
     (r"er\b", "a"), (r"y", "i"), (r"ee", "i"), (r"oo", "u"), (r"(.)\1", r"\1"),
 ]  # fmt: skip
+_SOUND = [(re.compile(pat), rep) for pat, rep in _SOUND_RULES]
 
 
+@lru_cache(maxsize=8192)  # roster names and common words recur on every utterance
 def sound_key(word: str) -> str:
     """A rough spoken form, so ASR spellings of the same sound meet: "peter"/"peta", "esther"/"esta", "jon"/"john"."""
     w = word.lower()
-    for pat, rep in _SOUND_RULES:
-        w = re.sub(pat, rep, w)
+    for pat, rep in _SOUND:
+        w = pat.sub(rep, w)
     return w
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
 
 
 def _word_score(heard: str, name: str) -> float:
@@ -62,12 +70,12 @@ def _token_score(heard: list[str], name_tokens: list[str]) -> float:
 
 def score_member(heard: str, member: RosterMember) -> float:
     """0-100: how well the heard words fit this member's name or one of their nicknames."""
-    h = " ".join(tokenize(heard))
-    if not h:
+    ht = list(_words(heard))
+    if not ht:
         return 0.0
-    ht = h.split()
-    full = " ".join(tokenize(member.name))
-    nt = full.split()
+    h = " ".join(ht)
+    nt = list(_words(member.name))
+    full = " ".join(nt)
     scores = [
         fuzz.token_sort_ratio(h, full),
         fuzz.ratio(h.replace(" ", ""), full.replace(" ", "")),  # split/joined names: "jo anne" ~ "joanne"
@@ -77,7 +85,7 @@ def score_member(heard: str, member: RosterMember) -> float:
         joined_first = fuzz.ratio("".join(ht), nt[0])  # a first name heard as two words
         scores.append(joined_first * 0.95)
     for nick in member.nicknames:
-        nick_t = tokenize(nick)
+        nick_t = list(_words(nick))
         scores.append(_token_score(ht, nick_t + nt[1:]))
         scores.append(fuzz.ratio(h, " ".join(nick_t)) * 0.95)
     return round(max(scores), 1)

@@ -77,16 +77,16 @@ def parse_english(tokens: list[str]) -> Fraction:
         if dv is not None:
             if current is not None and current % 100 != 0:
                 raise NotANumber(f"two numbers in a row near {tok!r}")
-            current = (current or 0) + dv
+            current = (current or Fraction(0)) + dv
         elif tok in EN_UNITS:
             # a unit may follow nothing, a hundred ("two hundred five") or a ten ("twenty five"), not another unit
             if current is not None and current % 100 != 0 and (current % 100 < 20 or current % 10 != 0):
                 raise NotANumber(f"two numbers in a row near {tok!r}")
-            current = (current or 0) + EN_UNITS[tok]
+            current = (current or Fraction(0)) + EN_UNITS[tok]
         elif tok in EN_TENS:
             if current is not None and current % 100 != 0:
                 raise NotANumber(f"two numbers in a row near {tok!r}")
-            current = (current or 0) + EN_TENS[tok]
+            current = (current or Fraction(0)) + EN_TENS[tok]
         elif tok in EN_HUNDRED:
             base = current if current is not None else Fraction(1)
             hundreds, rest = divmod(base, 100) if base >= 100 else (0, base)
@@ -109,17 +109,17 @@ def parse_english(tokens: list[str]) -> Fraction:
                 j += 1
             if not frac_digits:
                 raise NotANumber("'point' without digits")
-            current = (current or 0) + Fraction(f"0.{''.join(frac_digits)}")
+            current = (current or Fraction(0)) + Fraction(f"0.{''.join(frac_digits)}")
             i = j
             continue
         elif tok == "half" and i > 0 and tokens[i - 1] == "a":
             # "one and a half thousand" (half of the next scale) or "a million and a half" (half of the last one)
             if nxt in EN_SCALES:
-                current = (current or 0) + Fraction(1, 2)
+                current = (current or Fraction(0)) + Fraction(1, 2)
             elif last_scale < 10**12 and current is None:
                 total += Fraction(last_scale, 2)
             else:
-                current = (current or 0) + Fraction(1, 2)
+                current = (current or Fraction(0)) + Fraction(1, 2)
         elif tok in EN_FILLERS:
             pass
         else:
@@ -127,7 +127,7 @@ def parse_english(tokens: list[str]) -> Fraction:
         i += 1
     if current is None and total == 0 and not any(t in EN_SCALES or t in EN_UNITS or digits_value(t) for t in tokens):
         raise NotANumber("no number in the words")
-    return total + (current or 0)
+    return total + (current or Fraction(0))
 
 
 def _size_class(term: Fraction) -> int:
@@ -168,7 +168,7 @@ def _sw_below(tokens: list[str], i: int, limit: int) -> tuple[Fraction | None, i
             term = count * scale
         if term is None or term >= limit or _size_class(term) >= prev_class:
             break
-        value = (value or 0) + term
+        value = (value or Fraction(0)) + term
         prev_class = _size_class(term) if term >= 1 else 1
         i = end
     return value, i
