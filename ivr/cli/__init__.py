@@ -6,12 +6,13 @@ import logging
 
 import typer
 
-from ivr.cli import db, keys, ledger, models_cmd, nlu, prompts, say, stack
+from ivr.cli import config, db, keys, ledger, models_cmd, nlu, prompts, say, stack
 from ivr.cli.common import configure_logging
 from ivr.settings import load_settings
 from models.crypto import install_keyring, keyring_from_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="MiKashBoks Voice command line.")
+app.add_typer(config.app, name="config")
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(ledger.app, name="ledger")
