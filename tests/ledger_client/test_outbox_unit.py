@@ -192,3 +192,18 @@ async def test_unreadable_stored_entry_is_parked_not_retried_forever(
     assert set(fake.txns) == {ok.idempotency_key}
     (parked,) = await outbox.parked()
     assert parked.entry is None and parked.payload["amount_minor"] == 12.5 and "amount_minor" in parked.reason
+
+
+async def test_two_drainers_on_one_outbox_never_double_post(
+    outbox: Outbox, client: LedgerClient, lc_settings: Settings, fake: FakeLedgerCore
+) -> None:
+    """Two app processes sharing the database: both may post a row, the idempotency key makes the second a replay."""
+    other = Outbox(client=client, sessions=make_sessionmaker(make_engine(lc_settings.database.url)),
+                   settings=lc_settings.ledger.model_copy(update={"outbox_batch_size": 7}))
+    es = [entry(amount=100 + i) for i in range(60)]
+    await outbox.enqueue_transactions(GROUP, D2, es)
+    a, b = await asyncio.gather(outbox.drain(), other.drain())
+    assert a.pending == b.pending == 0
+    assert a.sent + b.sent == 60  # each entry created exactly once; any overlap shows up as "replayed"
+    assert fake.postings == 60
+    assert {s for _, s in statuses(lc_settings)} == {"sent"}
