@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.config import DialogSettings
 from ivr.secrets import ensure_secrets
 from nlu.config import NluSettings
 from speech.config import SpeechSettings
@@ -21,6 +22,7 @@ class DatabaseSettings(BaseModel):
 
     # SQLite in WAL mode is the embedded default; a postgresql+psycopg:// URL works with the same migrations.
     url: str = "sqlite:///var/ivr.db"
+    # Log every SQL statement (values stay encrypted); for debugging only.
     echo: bool = False
 
 
@@ -67,7 +69,9 @@ class LedgerCoreSettings(BaseModel):
 class HttpSettings(BaseModel):
     """The IVR's FastAPI app (call registration, admin API, softphone)."""
 
+    # Loopback by default; put a reverse proxy in front for anything else.
     host: str = "127.0.0.1"
+    # Call registration (Asterisk CURL()), admin API and the browser softphone.
     port: int = 8000
 
 
@@ -118,7 +122,9 @@ class Settings(BaseSettings):
         env_prefix="IVR_", env_nested_delimiter="__", env_file=None, extra="ignore"
     )
 
+    # development generates missing secrets into var/secrets.json; test/production refuse missing or placeholder ones.
     env: Literal["development", "test", "production"] = "development"
+    # Python logging level; messages are redacted (phones, PINs, amounts) whatever the level.
     log_level: str = "INFO"
     # Local state (databases, secrets, caches, models) lives here unless a setting says otherwise.
     data_dir: Path = Path("var")
@@ -131,6 +137,7 @@ class Settings(BaseSettings):
     ami: AmiSettings = Field(default_factory=AmiSettings)
     nlu: NluSettings = Field(default_factory=NluSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    dialogs: DialogSettings = Field(default_factory=DialogSettings)
 
 
 def load_settings(**overrides: object) -> Settings:
