@@ -157,4 +157,9 @@ class CoquiEngine:
         try:
             return await asyncio.wait_for(asyncio.to_thread(self._render, text, lang), self._timeout)
         except TimeoutError as exc:
+            # a stuck worker would hold its lock forever: kill it; the next request starts a fresh one
+            with _workers_lock:
+                stuck = _workers.pop((str(self._python), self._model), None)
+            if stuck is not None:
+                stuck.proc.kill()
             raise TtsError(f"Coqui took longer than {self._timeout} s (IVR_SPEECH__TTS__TIMEOUT_S)") from exc

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from speech.audio import duration_ms, rms_dbfs
-from speech.tts.base import TtsUnavailable
+from speech.tts.base import TtsError, TtsUnavailable
 from speech.tts.coqui import CoquiEngine, close_workers, get_worker
 from speech.tts.factory import build_tts
 from tests.fixtures.settings import make_test_settings
@@ -83,3 +83,13 @@ async def test_missing_venv_names_the_setup_step(tmp_path: Path) -> None:
 def test_no_model_configured_names_the_setting() -> None:
     with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__COQUI_MODEL"):
         CoquiEngine("", Path(sys.executable))
+
+
+async def test_timeout_kills_a_stuck_worker_and_the_next_call_recovers(tiny_vits: Path) -> None:
+    first = get_worker(COQUI_PY, str(tiny_vits), 180)
+    hasty = CoquiEngine(str(tiny_vits), COQUI_PY, timeout_s=0.001)
+    with pytest.raises(TtsError, match="IVR_SPEECH__TTS__TIMEOUT_S"):
+        await hasty.synthesize("a sentence long enough to take more than a millisecond to say", "en")
+    first.proc.wait(timeout=10)
+    assert not first.alive()
+    assert duration_ms(await CoquiEngine(str(tiny_vits), COQUI_PY).synthesize("fine again", "en")) > 50
