@@ -129,3 +129,26 @@ async def test_missing_model_is_a_one_line_error(tmp_path: Path) -> None:
     bad = VoskEngine(AsrSettings(vosk_model_paths={"ko": tmp_path}), tmp_path)
     with pytest.raises(VoskModelMissing, match=r"VOSK_MODEL_PATHS\[ko\]"):
         await bad.open_stream("ko", 8000)
+
+
+async def test_decoding_runs_off_the_event_loop(engine: VoskEngine) -> None:
+    """Open-vocabulary decoding takes a while on this model; the loop must keep serving other calls meanwhile."""
+    ticks = 0
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    started = asyncio.get_running_loop().time()
+    await engine.recognize(espeak("아니요", 8000), 8000, "ko")
+    elapsed = asyncio.get_running_loop().time() - started
+    done.set()
+    await task
+    # a blocking decode would freeze the ticker for the whole call; a threaded one lets it run alongside
+    assert elapsed > 0.1
+    assert ticks >= elapsed / 0.01 * 0.3, (ticks, elapsed)
