@@ -134,7 +134,7 @@ class AmiClient:
         channel: str,
         *,
         context: str | None = None,
-        exten: str = "s",
+        exten: str = "reminder",  # the outbound extension in asterisk/extensions.conf
         priority: int = 1,
         caller_id: str | None = None,
         variables: Mapping[str, str] | None = None,

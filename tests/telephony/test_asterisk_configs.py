@@ -1,0 +1,110 @@
+"""The shipped Asterisk configs agree with the IVR's settings and AMI client, and render safely from the environment."""
+
+from __future__ import annotations
+
+import configparser
+import inspect
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ivr.ami.client import AmiClient
+from ivr.settings import AmiSettings
+
+AST = Path(__file__).resolve().parents[2] / "asterisk"
+ENV = {"AMI_SECRET": "a&b|c\\d/e", "CONTROLLER_URL": "http://ivr:8000", "AUDIOSOCKET_ADDR": "ivr:9092",
+       "REGISTER_TOKEN": "tok-123", "TRUNK_HOST": "sip.example.net", "TRUNK_USER": "alice",
+       "TRUNK_PASSWORD": "pw", "PHONE_PASSWORD": "pp"}
+
+
+def contexts(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        line = line.split(";", 1)[0].rstrip()
+        if m := re.match(r"^\[([^\]]+)\]", line):
+            current = m.group(1)
+            out[current] = []
+        elif line.strip() and current:
+            out[current].append(line.strip())
+    return out
+
+
+def render(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full = {"PATH": os.environ["PATH"], "ASTERISK_CONFIG_SRC": str(AST), "ASTERISK_CONFIG_DST": str(tmp_path),
+            "ASTERISK_RENDER_ONLY": "1", **env}
+    return subprocess.run(["sh", str(AST / "docker-entrypoint.sh")], env=full, capture_output=True, text=True,
+                          timeout=30, check=False)
+
+
+def test_entrypoint_renders_every_placeholder_literally(tmp_path: Path) -> None:
+    result = render(tmp_path, **ENV)
+    assert result.returncode == 0, result.stderr
+    rendered = {p.name: p.read_text() for p in tmp_path.glob("*.conf")}
+    assert set(rendered) == {p.name for p in AST.glob("*.conf")}
+    assert not any(re.search(r"@[A-Z_]+@", t) for t in rendered.values())
+    assert "secret = a&b|c\\d/e" in rendered["manager.conf"]
+    assert "client_uri = sip:alice@sip.example.net" in rendered["pjsip.conf"]
+    assert "AUDIOSOCKET_ADDR = ivr:9092" in rendered["extensions.conf"]
+
+
+@pytest.mark.parametrize("missing", sorted(ENV))
+def test_entrypoint_refuses_a_missing_value(tmp_path: Path, missing: str) -> None:
+    env = {k: v for k, v in ENV.items() if k != missing}
+    result = render(tmp_path, **env)
+    assert result.returncode == 1 and missing in result.stderr
+
+
+def test_dialplan_contexts_match_the_ami_client() -> None:
+    ctx = contexts((AST / "extensions.conf").read_text())
+    s = AmiSettings()
+    default_exten = inspect.signature(AmiClient.originate).parameters["exten"].default
+    assert any(line.startswith(f"exten => {default_exten},1,") for line in ctx[s.outbound_context])
+    assert any(line.startswith("exten => _[+0-9].,1,") for line in ctx[s.transfer_context])
+    assert any("Dial(PJSIP/${EXTEN}@" in line for line in ctx[s.transfer_context])
+    assert any("${IVR_CALL_UUID}" in line and "AudioSocket(" in line for line in ctx[s.outbound_context])
+
+
+def test_audiosocket_is_reached_through_gotoif_never_if() -> None:
+    ctx = contexts((AST / "extensions.conf").read_text())  # comments stripped
+    assert not any("${IF(" in line for lines in ctx.values() for line in lines)  # IF() splits host:port on ':'
+    for name, lines in ctx.items():
+        for i, line in enumerate(lines):
+            if "AudioSocket(" in line:
+                assert re.search(r"n\((\w+)\),AudioSocket\(", line), f"{name}: AudioSocket() without a label"
+                label = re.search(r"n\((\w+)\)", line).group(1)  # type: ignore[union-attr]
+                assert any("GotoIf(" in earlier and f"?{label}:" in earlier for earlier in lines[:i]), name
+                assert any("REGEX(" in earlier for earlier in lines[:i]), f"{name}: UUID not validated"
+
+
+def test_inbound_registers_the_call_as_documented() -> None:
+    inbound = contexts((AST / "extensions.conf").read_text())["mikashboks-inbound"]
+    curl = next(line for line in inbound if "CURL(" in line)
+    assert "${CONTROLLER_URL}/asterisk/calls," in curl
+    for param in ("caller=", "dialled=", "channel=", "uniqueid="):
+        assert param in curl
+    assert any(line.endswith("Answer()") for line in inbound)
+    readme = (AST / "README.md").read_text()
+    assert "POST ${CONTROLLER_URL}/asterisk/calls" in readme
+    assert "caller=<CALLERID(num), URI-encoded>&dialled=<EXTEN>&channel=<CHANNEL>&uniqueid=<UNIQUEID>" in readme
+
+
+def test_manager_user_matches_settings_with_least_privilege() -> None:
+    conf = configparser.ConfigParser(strict=False, inline_comment_prefixes=(";",), comment_prefixes=(";",))
+    conf.read_string((AST / "manager.conf").read_text())
+    s = AmiSettings()
+    assert conf["general"]["enabled"] == "yes" and int(conf["general"]["port"]) == s.port
+    user = conf[s.username]
+    assert user["secret"] == "@AMI_SECRET@"
+    assert set(user["write"].replace(" ", "").split(",")) == {"originate", "call"}
+    assert {"call", "dtmf"} <= set(user["read"].replace(" ", "").split(","))
+
+
+def test_modules_require_the_audiosocket_and_curl_stack() -> None:
+    text = (AST / "modules.conf").read_text()
+    required = set(re.findall(r"^require\s*=\s*(\S+)", text, re.M))
+    assert {"res_audiosocket.so", "app_audiosocket.so", "chan_audiosocket.so", "func_curl.so", "res_curl.so",
+            "res_pjsip.so", "chan_pjsip.so"} <= required
