@@ -93,7 +93,7 @@ class AmiPeer:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(f"Asterisk Call Manager/{VERSION}\r\n".encode())
-        authed = False
+        authed: bool | None = False
         buf = b""
         try:
             while True:
@@ -109,7 +109,7 @@ class AmiPeer:
                         msg.setdefault(k.lower(), []).append(v)
                     if self.silent:
                         continue
-                    authed = await self._handle(msg, authed, writer)
+                    authed = await self._handle(msg, bool(authed), writer)
                     if authed is None:
                         writer.close()
                         return
