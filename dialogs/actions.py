@@ -1,0 +1,53 @@
+"""The typed actions a dialog answers with: say a catalog prompt, listen, transfer, hang up — nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dialogs.values import Value
+
+
+@dataclass(frozen=True)
+class Say:
+    """Say catalog prompt `prompt_id` in `lang` with typed `values`; `interruptible` = the caller may barge in."""
+
+    prompt_id: str
+    values: dict[str, Value] = field(default_factory=dict)
+    interruptible: bool = True
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Wait for the caller: speech (ASR biased to `phrases`) and/or keypad digits.
+
+    `max_digits` ends keypad entry when reached; `terminator` ends it early; `speech=False` means keypad only (PIN).
+    """
+
+    prompt_id: str
+    phrases: tuple[str, ...] = ()
+    speech: bool = True
+    max_digits: int = 1
+    terminator: str | None = "#"
+    no_input_timeout_s: float = 6.0
+    inter_digit_timeout_s: float = 4.0
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Hand the call to a person: the group's secretary (a ledger member id) or a configured field officer."""
+
+    kind: Literal["secretary", "field_officer"]
+    destination: str
+    group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class End:
+    """Hang up from our side (after the goodbye prompt has been said)."""
+
+    outcome: str = "completed"
+
+
+Action = Say | Listen | Transfer | End

@@ -1,0 +1,109 @@
+"""The per-call conversation state shared by the state handlers, plus small helpers to build actions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from dialogs.actions import Listen, Say
+from dialogs.config import DialogSettings
+from dialogs.ports import Clock, LedgerPort, NluPort, StorePort
+from dialogs.prompts import PHRASES, interruptible
+from dialogs.values import Value
+from ledger_client.cache import Fetched
+from ledger_client.types import GroupInfo, Membership
+from nlu.types import Lang
+
+T = TypeVar("T")
+State = Literal["start", "language", "group", "pin", "menu", "unknown", "ended"]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One caller turn, normalised: speech with its intent, keypad digits, or silence."""
+
+    kind: Literal["speech", "digits", "none"]
+    text: str = ""
+    intent: str | None = None
+    confidence: float | None = None
+    digits: str = ""
+
+
+@dataclass
+class Conversation:
+    """Everything a call's dialog remembers; handlers read and change it and return actions."""
+
+    call_id: uuid.UUID
+    ledger: LedgerPort
+    nlu: NluPort
+    store: StorePort
+    clock: Clock
+    settings: DialogSettings
+    lang: Lang = "en"
+    lang_fixed: bool = False  # chosen on the command line / by the channel: no language menu
+    state: State = "start"
+    caller: str = ""
+    memberships: list[Membership] = field(default_factory=list)
+    membership: Membership | None = None
+    group: Fetched[GroupInfo] | None = None
+    authenticated: bool = False
+    failures: int = 0  # consecutive no-input / no-match turns in the current state
+    listening: Listen | None = None
+    last_content: list[Say] = field(default_factory=list)  # what "repeat" says again
+    after_language: State = "group"  # where the flow goes once a language is chosen
+    ledger_ms: float = 0.0
+
+    # ---- action helpers ----------------------------------------------------------------------------------------
+
+    def say(self, prompt_id: str, **values: Value) -> Say:
+        return Say(prompt_id, dict(values), interruptible(prompt_id), self.lang)
+
+    def listen(self, prompt_id: str, *, grammar: str | None = "menu", phrases: tuple[str, ...] | None = None,
+               digits: int = 1, speech: bool = True, timeout_s: float | None = None) -> Listen:
+        if phrases is None:
+            phrases = PHRASES[self.lang].get(grammar, ()) if grammar else ()
+        spec = Listen(
+            prompt_id=prompt_id, phrases=phrases, speech=speech, max_digits=digits, terminator="#",
+            no_input_timeout_s=timeout_s or self.settings.no_input_timeout_s,
+            inter_digit_timeout_s=self.settings.inter_digit_timeout_s,
+        )  # fmt: skip
+        self.listening = spec
+        return spec
+
+    def goto(self, state: State) -> None:
+        if state != self.state:
+            self.failures = 0
+        self.state = state
+
+    # ---- facts -------------------------------------------------------------------------------------------------
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [m.member_id for m in self.memberships]
+
+    @property
+    def currency(self) -> str:
+        return self.group.value.currency if self.group else "KES"
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local_date(self, moment: datetime | None = None) -> date:
+        """A moment as a calendar date where the group lives (figures' as-of, overdue checks)."""
+        moment = moment or self.now()
+        tz = self.group.value.timezone if self.group else "UTC"
+        return moment.astimezone(ZoneInfo(tz)).date()
+
+    async def timed_ledger(self, call: Awaitable[T]) -> T:
+        """Await a ledger read, adding its time to this turn's ledger_ms."""
+        start = time.perf_counter()
+        try:
+            return await call
+        finally:
+            self.ledger_ms += (time.perf_counter() - start) * 1000
+

@@ -1,0 +1,1 @@
+"""One small module per dialog area: identify, language, group, pin, menu, figures, person (help/transfer), ladder."""

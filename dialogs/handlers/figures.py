@@ -1,0 +1,93 @@
+"""Reading a member's figures from the ledger, positively framed, with their age when they come from the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import time
+from typing import Any
+
+from dialogs.actions import Say
+from dialogs.context import Conversation
+from dialogs.values import Count, Date, Money, Name, Time
+from ledger_client.cache import Fetched
+from ledger_client.types import MemberPosition
+
+
+def _as_of(c: Conversation, fetched: Fetched[Any]) -> list[Say]:
+    """Cached figures say how old they are ("as of Tuesday, the twelfth of November")."""
+    return [c.say("figures_as_of", date=Date(c.local_date(fetched.as_of)))] if fetched.stale else []
+
+
+async def _position(c: Conversation) -> Fetched[MemberPosition]:
+    assert c.membership is not None
+    m = c.membership
+    return await c.timed_ledger(c.ledger.member_position(m.group_id, m.member_id))
+
+
+async def savings(c: Conversation) -> list[Say]:
+    got = await _position(c)
+    p = got.value
+    amount = Money(p.savings_minor, p.currency)
+    said = c.say("savings", amount=amount, shares=Count(p.shares)) if p.shares else c.say("savings_only",
+                                                                                             amount=amount)
+    return [*_as_of(c, got), said]
+
+
+async def loan(c: Conversation) -> list[Say]:
+    got = await _position(c)
+    p = got.value
+    if p.loan_outstanding_minor <= 0:
+        return [*_as_of(c, got), c.say("loan_none")]
+    said = [c.say("loan_balance", amount=Money(p.loan_outstanding_minor, p.currency))]
+    if p.next_due_date is not None and p.next_due_amount_minor:
+        due = Money(p.next_due_amount_minor, p.currency)
+        overdue = p.next_due_date < c.local_date() or any(loan.status == "overdue" for loan in p.loans)
+        prompt = "loan_overdue" if overdue else "loan_next"
+        said.append(c.say(prompt, amount=due, date=Date(p.next_due_date)))
+    return [*_as_of(c, got), *said]
+
+
+async def fines(c: Conversation) -> list[Say]:
+    got = await _position(c)
+    p = got.value
+    if p.fines_due_minor <= 0:
+        return [*_as_of(c, got), c.say("fines_none")]
+    return [*_as_of(c, got), c.say("fines_due", amount=Money(p.fines_due_minor, p.currency))]
+
+
+async def social(c: Conversation) -> list[Say]:
+    got = await _position(c)
+    p = got.value
+    return [*_as_of(c, got), c.say("social_fund", amount=Money(p.social_fund_contributions_minor, p.currency))]
+
+
+async def group_totals(c: Conversation) -> list[Say]:
+    assert c.membership is not None
+    got = await c.timed_ledger(c.ledger.group_position(c.membership.group_id))
+    g = got.value
+    return [*_as_of(c, got), c.say(
+        "group_totals", savings=Money(g.total_savings_minor, g.currency), cash=Money(g.cash_in_box_minor, g.currency),
+        loans=Money(g.loans_outstanding_minor, g.currency), social=Money(g.social_fund_balance_minor, g.currency),
+    )]  # fmt: skip
+
+
+def parse_clock(text: str) -> time:
+    """The ledger's "HH:MM" meeting time."""
+    hours, minutes = text.split(":")[:2]
+    return time(int(hours), int(minutes))
+
+
+async def meeting(c: Conversation) -> list[Say]:
+    assert c.membership is not None
+    got = await c.timed_ledger(c.ledger.group(c.membership.group_id))
+    c.group = got
+    nxt = got.value.next_meeting
+    if nxt is None:
+        return [*_as_of(c, got), c.say("meeting_none")]
+    return [*_as_of(c, got), c.say("meeting_next", date=Date(nxt.date), time=Time(parse_clock(nxt.time)),
+                                   place=Name(nxt.place))]
+
+
+READERS: dict[str, Callable[[Conversation], Awaitable[list[Say]]]] = {
+    "savings": savings, "loan": loan, "meeting": meeting, "fines": fines, "social": social, "group": group_totals,
+}

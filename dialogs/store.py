@@ -1,0 +1,115 @@
+"""The storage port on the IVR's own database (models/): calls, turns, language preference, PIN checks."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from dialogs.ports import PinStatus, TurnRecord
+from models import pins
+from models.calls import Call, Turn
+from models.crypto import phone_hash
+from models.members import MemberPreference, PinCredential
+
+
+class CallNotStarted(LookupError):
+    """A turn or outcome for a call id that start_call never stored."""
+
+
+class SqlStore:
+    """Every method runs its blocking SQL (and scrypt) in a worker thread, off the event loop."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    async def start_call(self, call_id: uuid.UUID, caller: str, direction: str, purpose: str, now: datetime) -> None:
+        def run() -> None:
+            with self._sessions.begin() as s:
+                s.add(Call(id=call_id, direction=direction, purpose=purpose, caller_phone=caller,
+                           caller_hash=phone_hash(caller), started_at=now, answered_at=now))
+
+        await asyncio.to_thread(run)
+
+    async def identify_call(self, call_id: uuid.UUID, *, member_id: str, group_id: str, name: str,
+                            language: str) -> None:
+        def run() -> None:
+            with self._sessions.begin() as s:
+                call = self._call(s, call_id)
+                call.member_id, call.group_id, call.caller_name, call.language = member_id, group_id, name, language
+
+        await asyncio.to_thread(run)
+
+    async def language_of(self, member_ids: Sequence[str]) -> str | None:
+        """The language remembered for any of the person's memberships (one person, several groups)."""
+
+        def run() -> str | None:
+            with self._sessions() as s:
+                rows = s.scalars(select(MemberPreference).where(MemberPreference.member_id.in_(list(member_ids))))
+                chosen = sorted((r for r in rows if r.language), key=lambda r: r.updated_at, reverse=True)
+                return chosen[0].language if chosen else None
+
+        return await asyncio.to_thread(run)
+
+    async def set_language(self, member_ids: Sequence[str], language: str) -> None:
+        def run() -> None:
+            with self._sessions.begin() as s:
+                for member_id in member_ids:
+                    pref = s.get(MemberPreference, member_id)
+                    if pref is None:
+                        s.add(MemberPreference(member_id=member_id, language=language))
+                    else:
+                        pref.language = language
+
+        await asyncio.to_thread(run)
+
+    async def pin_status(self, member_id: str, now: datetime) -> PinStatus:
+        def run() -> PinStatus:
+            with self._sessions() as s:
+                cred = s.scalar(select(PinCredential).where(PinCredential.member_id == member_id))
+                if cred is None:
+                    return PinStatus("none")
+                if cred.locked_until is not None and now < cred.locked_until:
+                    return PinStatus("locked", cred.locked_until)
+                return PinStatus("set")
+
+        return await asyncio.to_thread(run)
+
+    async def verify_pin(self, member_id: str, pin: str, *, now: datetime, max_attempts: int,
+                         lock_minutes: int) -> pins.PinCheck:
+        def run() -> pins.PinCheck:
+            with self._sessions.begin() as s:
+                return pins.verify_pin(s, member_id, pin, now=now, max_attempts=max_attempts,
+                                       lock_minutes=lock_minutes)
+
+        return await asyncio.to_thread(run)
+
+    async def record_turn(self, turn: TurnRecord) -> None:
+        def run() -> None:
+            with self._sessions.begin() as s:
+                self._call(s, turn.call_id)
+                s.add(Turn(call_id=turn.call_id, seq=turn.seq, prompt_id=turn.prompt_id, transcript=turn.transcript,
+                           intent=turn.intent, confidence=turn.confidence, nlu_ms=turn.nlu_ms,
+                           ledger_ms=turn.ledger_ms))
+
+        await asyncio.to_thread(run)
+
+    async def end_call(self, call_id: uuid.UUID, outcome: str, now: datetime) -> None:
+        def run() -> None:
+            with self._sessions.begin() as s:
+                call = self._call(s, call_id)
+                if call.ended_at is None:
+                    call.ended_at, call.outcome = now, outcome
+
+        await asyncio.to_thread(run)
+
+    @staticmethod
+    def _call(s: Session, call_id: uuid.UUID) -> Call:
+        call = s.get(Call, call_id)
+        if call is None:
+            raise CallNotStarted(f"no call {call_id} in the database (start_call first)")
+        return call

@@ -1,0 +1,58 @@
+"""Typed prompt values (Money, Date, Time, Count, Name) and their rendering to words through speech.verbalise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from speech.verbalise import date_words, money_words, number_words, time_words
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in integer minor units of `currency` (never a float)."""
+
+    minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class Date:
+    value: dt.date
+    weekday: bool = True
+
+
+@dataclass(frozen=True)
+class Time:
+    value: dt.time
+
+
+@dataclass(frozen=True)
+class Count:
+    n: int
+
+
+@dataclass(frozen=True)
+class Name:
+    """A proper name or place from the ledger, said as written (it holds no digits we would have to read)."""
+
+    text: str
+
+
+Value = Money | Date | Time | Count | Name
+
+
+def render_value(value: Value, lang: str) -> str:
+    """Words for one value in `lang`; digits never reach the TTS engine."""
+    match value:
+        case Money(minor, currency):
+            return money_words(minor, currency, lang)
+        case Date(day, weekday):
+            return date_words(day, lang, weekday=weekday)
+        case Time(clock):
+            return time_words(clock, lang)
+        case Count(n):
+            return number_words(n, lang)
+        case Name(text):
+            return text
+    raise TypeError(f"not a prompt value: {type(value).__name__}")

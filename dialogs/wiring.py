@@ -1,0 +1,49 @@
+"""Builds dialogs on the real components from Settings: ledger client (+cache) over HTTP, Rasa NLU, SQL store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from dialogs.engine import Dialog
+from dialogs.ports import Clock, LedgerPort, NluPort
+from dialogs.store import SqlStore
+from ivr.settings import Settings
+from ledger_client.cache import CachedLedger
+from ledger_client.client import LedgerClient
+from models.base import make_sessionmaker, utcnow
+from models.migrate import engine_for, upgrade_to_head
+from nlu.client import RasaClient
+from nlu.types import Lang
+from nlu.understand import Nlu
+
+
+@dataclass(frozen=True)
+class RealPorts:
+    ledger: LedgerPort
+    nlu: NluPort
+    store: SqlStore
+    settings: Settings
+
+    def dialog(self, *, lang: Lang | None = None, clock: Clock = utcnow) -> Dialog:
+        return Dialog(ledger=self.ledger, nlu=self.nlu, store=self.store, clock=clock,
+                      settings=self.settings.dialogs, lang=lang)
+
+
+@asynccontextmanager
+async def real_ports(settings: Settings, *, clock: Clock = utcnow) -> AsyncIterator[RealPorts]:
+    """Migrate the IVR database, open one shared httpx client, and hand out the real ports (closed on exit)."""
+    upgrade_to_head(settings)
+    engine = engine_for(settings)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with httpx.AsyncClient() as http:
+            ledger = CachedLedger(client=LedgerClient(http=http, settings=settings.ledger), sessions=sessions,
+                                  clock=clock)
+            nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
+            yield RealPorts(ledger=ledger, nlu=nlu, store=SqlStore(sessions), settings=settings)
+    finally:
+        engine.dispose()

@@ -1,0 +1,50 @@
+"""`ivr chat`: the member dialogs in a terminal against the real NLU and ledger (typed text stands for speech)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import typer
+
+from dialogs.actions import Listen
+from dialogs.text import converse
+from dialogs.wiring import real_ports
+from ivr.cli.common import settings_of
+from ivr.settings import Settings
+from nlu.types import Lang
+
+HINT = "Type what you would say; #1234 = keypad digits; empty line = silence; Ctrl-D = hang up."
+
+
+def chat(
+    ctx: typer.Context,
+    phone: str = typer.Option(..., "--phone", help="The caller ID to call from (a member's phone number)."),
+    lang: str | None = typer.Option(None, "--lang", help="en or sw: skip the language menu."),
+) -> None:
+    """Talk to the member dialogs from a terminal (or a script: one line per turn, prompts printed as BOT: ...)."""
+    if lang not in (None, "en", "sw"):
+        raise typer.BadParameter("must be en or sw", param_hint="--lang")
+    settings = settings_of(ctx)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        typer.echo(HINT)
+    asyncio.run(_chat(settings, phone, "sw" if lang == "sw" else "en" if lang == "en" else None, interactive))
+
+
+async def _chat(settings: Settings, phone: str, lang: Lang | None, interactive: bool) -> None:
+    async def read_line(listen: Listen) -> str | None:
+        if interactive:
+            label = "keypad> " if not listen.speech else "you> "
+            try:
+                return await asyncio.to_thread(input, label)
+            except EOFError:
+                return None
+        line = await asyncio.to_thread(sys.stdin.readline)
+        return line.rstrip("\n") if line else None
+
+    def write(line: str) -> None:
+        print(line, flush=True)
+
+    async with real_ports(settings) as ports:
+        await converse(ports.dialog(lang=lang), phone, read_line, write)
