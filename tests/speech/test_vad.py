@@ -172,3 +172,12 @@ def test_two_espeak_phrases_with_a_pause_are_two_utterances(rate: int) -> None:
 def voiced_span(pcm: bytes, rate: int) -> tuple[int, int]:
     loud = [i * 20 for i, f in enumerate(frames(pcm, rate)) if rms_dbfs(f) >= VadSettings().speech_threshold_dbfs]
     return loud[0], loud[-1] + 20
+
+
+def test_long_gap_detected_when_the_next_frame_arrives() -> None:
+    ep = Endpointer(VadSettings())
+    events, _ = run(ep, [("quiet", 200), ("tone", 400), ("gap", 1500), ("tone", 400), ("quiet", 500)])
+    first, second = utterances(events)
+    assert (first.reason, first.end_ms) == ("gap", 600)
+    assert (second.reason, second.speech_start_ms) == ("silence", 2100)
+    assert [type(e).__name__ for e in events] == ["SpeechStarted", "Utterance", "SpeechStarted", "Utterance"]
