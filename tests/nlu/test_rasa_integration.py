@@ -44,6 +44,21 @@ async def test_heldout_accuracy(rasa_server: str, lang: str) -> None:
     assert report.macro_f1 >= MIN_ACCURACY
 
 
+@pytest.mark.parametrize("lang", ["en", "sw"])
+async def test_heldout_accuracy_end_to_end_with_default_threshold(rasa_server: str, lang: str) -> None:
+    """What dialogs get: understand() with the default confidence threshold (low-confidence -> fallback/reprompt)."""
+    examples = load_heldout(DATA / f"heldout_{lang}.yml")
+    async with httpx.AsyncClient() as http:
+        nlu = Nlu(parser=RasaClient(http, rasa_server, 2.0), settings=NluSettings())
+
+        async def classify(text: str) -> str:
+            return (await nlu.understand(text, lang, currency="KES")).intent  # type: ignore[arg-type]
+
+        report = await evaluate(examples, classify)
+    print(f"\n[{lang}] understand(): accuracy={report.accuracy:.3f} macro-F1={report.macro_f1:.3f}")
+    assert report.accuracy >= MIN_ACCURACY
+
+
 async def test_understand_through_real_rasa(rasa_server: str) -> None:
     async with httpx.AsyncClient() as http:
         nlu = Nlu(parser=RasaClient(http, rasa_server, 2.0), settings=NluSettings())

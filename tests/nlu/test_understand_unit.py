@@ -82,7 +82,7 @@ def test_bare_no_in_a_long_sentence_is_not_a_deny() -> None:
     assert found is None or found.intent != "deny"
 
 
-def make_nlu(parser: FakeParser, threshold: float = 0.35) -> Nlu:
+def make_nlu(parser: FakeParser, threshold: float = NluSettings().confidence_threshold) -> Nlu:
     return Nlu(parser=parser, settings=NluSettings(confidence_threshold=threshold))
 
 
@@ -102,7 +102,7 @@ async def test_rasa_down_uses_fallback_logged_without_the_utterance(caplog: pyte
 
 
 async def test_low_confidence_goes_to_fallback() -> None:
-    nlu = make_nlu(FakeParser({"rudia": ("deny", 0.2)}))
+    nlu = make_nlu(FakeParser({"rudia": ("deny", 0.2)}), threshold=0.25)
     u = await nlu.understand("rudia", "sw", currency="KES")
     assert (u.intent, u.source, u.reason) == ("repeat", "fallback", "low_confidence")
     assert u.ranking and u.ranking[0].name == "deny"  # Rasa's guess is still there for "did you mean"
