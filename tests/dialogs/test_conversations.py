@@ -1,0 +1,115 @@
+"""Scripted conversations against the real ledger_core (HTTP), the real Rasa server and the real IVR database.
+
+Every figure the caller hears is checked against ledger_core's own answer read from its database in the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from dialogs.prompts import render
+from dialogs.values import Count, Date, Money, Name, Time
+from speech.verbalise import date_words, money_words
+from tests.dialogs.live import (
+    GROUP_LANG,
+    LedgerTruth,
+    give_demo_pins,
+    live_settings,
+    ports_for,
+    run,
+    single_group_members,
+)
+from tests.fixtures.ledger_server import LedgerCoreProcess
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+VOICE = {
+    "en": {"savings": "how much money have I saved", "loan": "how much do I owe on my loan",
+           "meeting": "when is the next meeting", "fines": "do I have any fines",
+           "social": "how much is in the social fund", "group": "how much does the group have"},
+    "sw": {"savings": "nataka kujua akiba yangu", "loan": "nadaiwa kiasi gani kwenye mkopo",
+           "meeting": "mkutano ujao ni lini", "fines": "faini zangu ni ngapi",
+           "social": "mfuko wa jamii una pesa ngapi", "group": "kikundi kina pesa ngapi"},
+}
+KEYS = {"savings": "#1", "loan": "#2", "meeting": "#3", "fines": "#4", "social": "#5", "group": "#6"}
+GROUP_OF = {"en": "g-kes-umoja", "sw": "g-tzs-tumaini"}
+
+
+@pytest.fixture
+def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
+    t = LedgerTruth(ledger_server.db_url)
+    yield t
+    t.close()
+
+
+def say(prompt: str, lang: str, **values: object) -> str:
+    return "BOT: " + render(prompt, values, lang)  # type: ignore[arg-type]
+
+
+def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> list[str]:
+    """Substrings the caller must hear for `item`, built from ledger_core's own numbers."""
+    p = truth.member(gid, mid)
+    if item == "savings":
+        amount = Money(p.savings_minor, p.currency)
+        return [say("savings", lang, amount=amount, shares=Count(p.shares)) if p.shares
+                else say("savings_only", lang, amount=amount)]
+    if item == "loan":
+        if p.loan_outstanding_minor <= 0:
+            return [say("loan_none", lang)]
+        lines = [say("loan_balance", lang, amount=Money(p.loan_outstanding_minor, p.currency))]
+        if p.next_due_date and p.next_due_amount_minor:
+            lines += [money_words(p.next_due_amount_minor, p.currency, lang), date_words(p.next_due_date, lang)]
+        return lines
+    if item == "meeting":
+        nxt = truth.info(gid).next_meeting
+        hh, mm = nxt.time.split(":")
+        return [say("meeting_next", lang, date=Date(nxt.date), time=Time(time(int(hh), int(mm))),
+                    place=Name(nxt.place))]
+    if item == "fines":
+        if p.fines_due_minor <= 0:
+            return [say("fines_none", lang)]
+        return [say("fines_due", lang, amount=Money(p.fines_due_minor, p.currency))]
+    if item == "social":
+        return [say("social_fund", lang, amount=Money(p.social_fund_contributions_minor, p.currency))]
+    g = truth.group(gid)
+    return [say("group_totals", lang, savings=Money(g.total_savings_minor, g.currency),
+                cash=Money(g.cash_in_box_minor, g.currency), loans=Money(g.loans_outstanding_minor, g.currency),
+                social=Money(g.social_fund_balance_minor, g.currency))]
+
+
+def member_for(item: str, gid: str, truth: LedgerTruth):  # type: ignore[no-untyped-def]
+    """A single-group member; for the loan item one who has a loan (found in ledger_core's data, not hard-coded)."""
+    members = single_group_members(gid)
+    if item == "loan":
+        return next(m for m in members if truth.member(gid, m.member_id).loan_outstanding_minor > 0)
+    if item == "fines":
+        return max(members, key=lambda m: truth.member(gid, m.member_id).fines_due_minor)
+    return members[3]
+
+
+def assert_heard(heard: list[str], wanted: list[str]) -> None:
+    text = "\n".join(heard)
+    for piece in wanted:
+        assert piece in text, f"expected {piece!r} in:\n{text}"
+
+
+@pytest.mark.parametrize("mode", ["voice", "keypad"])
+@pytest.mark.parametrize("item", list(KEYS))
+@pytest.mark.parametrize("lang", ["en", "sw"])
+async def test_menu_item(lang: str, item: str, mode: str, tmp_path: Path, ledger_server: LedgerCoreProcess,
+                         rasa_server: str, truth: LedgerTruth) -> None:
+    gid = GROUP_OF[lang]
+    member = member_for(item, gid, truth)
+    settings = live_settings(tmp_path, ledger_server.base_url, rasa_server)
+    give_demo_pins(settings, member)
+    said = VOICE[lang][item] if mode == "voice" else KEYS[item]
+    async with ports_for(settings) as ports:
+        heard = await run(ports, member.phone, [f"#{member.pin}", said, "#*"],
+                          lang=lang)
+    assert_heard(heard, expected(item, lang, truth, gid, member.member_id))
+    assert heard[-1] == "-- call ended (completed)"
+    assert GROUP_LANG[gid] == lang
