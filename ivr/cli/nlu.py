@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
 import sys
 from datetime import date
@@ -86,6 +87,7 @@ def parse(
     if lang not in LANGS:
         raise _fail(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     day = date.fromisoformat(today) if today else date.today()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # stdout is the JSON; no per-request noise on stderr
 
     async def run() -> dict[str, object]:
         async with httpx.AsyncClient() as http:
