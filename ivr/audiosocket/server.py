@@ -121,6 +121,10 @@ class AudioSocketServer:
         except (TimeoutError, ProtocolError, _Refused, ConnectionError) as exc:
             self._log_refusal(exc)
             return
+        except Exception:
+            self.refused += 1
+            log.exception("AudioSocket connection refused: the call registry failed")
+            return
         transport = AudioTransport(writer, sample_rate=s.sample_rate, frame_ms=s.frame_ms, late_ms=s.late_frame_ms)
         hangup = Hangup(HangupCause.CALLER, "connection closed by Asterisk")
         try:

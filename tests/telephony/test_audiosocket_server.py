@@ -12,7 +12,7 @@ from ivr.audiosocket.codec import encode_audio, encode_dtmf, encode_uuid
 from ivr.audiosocket.transport import AudioTransport
 from ivr.frames import Hangup, HangupCause
 from tests.peers.asterisk_audiosocket import FakeAsteriskCall
-from tests.telephony.helpers import Registry, running_server
+from tests.telephony.helpers import RecordingHandler, Registry, running_server
 
 pytestmark = pytest.mark.integration
 
@@ -185,3 +185,26 @@ async def test_peer_error_frame_ends_the_call() -> None:
         assert await peer.wait_ended(3) == "server_closed"
         await peer.close()
     assert handler.hangup.cause is HangupCause.PEER_ERROR and "2" in handler.hangup.detail
+
+
+async def test_a_failing_registry_refuses_only_that_connection() -> None:
+    class Flaky(Registry):
+        def accept(self, call_id: uuid.UUID) -> RecordingHandler | None:
+            if call_id == broken:
+                raise RuntimeError("registry down")
+            return super().accept(call_id)
+
+    reg = Flaky()
+    broken = uuid.uuid4()
+    call_id, handler = reg.register()
+    async with running_server(reg) as server:
+        bad = await FakeAsteriskCall(HOST, server.port, broken).connect()
+        assert await bad.wait_ended(3) == "server_closed"
+        await bad.close()
+        good = await FakeAsteriskCall(HOST, server.port, call_id).connect()
+        await good.press("9", hold_s=0, gap_s=0)
+        await good.hang_up()
+        await asyncio.wait_for(handler.ended.wait(), 3)
+        await good.close()
+        assert server.refused == 1
+    assert handler.digits == "9"
