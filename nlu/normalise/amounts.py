@@ -16,6 +16,8 @@ MAJOR_WORDS = {
 }  # fmt: skip
 # Minor units: "fifty cents", "senti hamsini"
 MINOR_WORDS = {"cent", "cents", "senti", "paise", "paisa"}
+# "the last one", "mara moja tena": a lone one/moja is a determiner, not money, unless a currency word is with it.
+DETERMINERS = {"one", "moja"}
 # Only these may sit inside an amount phrase besides number words and currency words.
 AMOUNT_FILLERS = {"and", "na", "a", "of", "za", "ya", "only", "tu"}
 
@@ -113,7 +115,10 @@ def find_amount(text: str, currency: str, lang: str = "en") -> Amount | None:
         # include a currency word just before the number ("shilingi elfu mbili")
         start = i - 1 if i > 0 and tokens[i - 1] in MAJOR_WORDS else i
         for end in range(j, i, -1):  # longest run that parses
-            value = parse_amount(" ".join(tokens[start:end]), currency, lang)
+            words = tokens[start:end]
+            if not set(words) - DETERMINERS - AMOUNT_FILLERS:
+                continue
+            value = parse_amount(" ".join(words), currency, lang)
             if value is not None:
                 if best is None or end - start > best[1]:
                     best = (value, end - start)

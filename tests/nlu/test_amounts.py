@@ -166,6 +166,11 @@ def test_tables_are_big_enough() -> None:
         ("peter amelipa mkopo elfu tatu", "sw", 300_000),
         ("halima akiba elfu 2", "sw", 200_000),
         ("how much have i saved", "en", None),
+        ("remove the last one", "en", None),
+        ("one more time", "en", None),
+        ("mara moja tena", "sw", None),
+        ("paul repaid one thousand", "en", 100_000),
+        ("one shilling", "en", 100),
         ("akiba yangu", "sw", None),
     ],
 )
