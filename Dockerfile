@@ -23,5 +23,7 @@ ENV IVR_DATA_DIR=/var/lib/mikashboks
 RUN useradd --system --home /var/lib/mikashboks mikashboks && mkdir -p /var/lib/mikashboks \
  && chown mikashboks /var/lib/mikashboks
 USER mikashboks
+# Relative state paths in the settings (var/...) resolve under the writable state directory.
+WORKDIR /var/lib/mikashboks
 EXPOSE 8000 9092
 CMD ["ivr", "serve"]
