@@ -40,8 +40,8 @@ def action_lines(actions: list[Action]) -> list[str]:
 async def converse(dialog: Dialog, caller: str, read_line: ReadLine, write: Write) -> list[list[Action]]:
     """A whole call: CallStarted, then one line per Listen until the dialog ends or input runs out (= hang-up)."""
     history = [await dialog.handle(CallStarted(caller, now=dialog.c.now()))]
-    for line in action_lines(history[-1]):
-        write(line)
+    for out in action_lines(history[-1]):
+        write(out)
     while (listen := dialog.listening) is not None:
         line = await read_line(listen)
         if line is None:

@@ -27,6 +27,7 @@ class RealPorts:
     nlu: NluPort
     store: SqlStore
     settings: Settings
+    http: httpx.AsyncClient
 
     def dialog(self, *, lang: Lang | None = None, clock: Clock = utcnow) -> Dialog:
         return Dialog(ledger=self.ledger, nlu=self.nlu, store=self.store, clock=clock,
@@ -44,6 +45,31 @@ async def real_ports(settings: Settings, *, clock: Clock = utcnow) -> AsyncItera
             ledger = CachedLedger(client=LedgerClient(http=http, settings=settings.ledger), sessions=sessions,
                                   clock=clock)
             nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
-            yield RealPorts(ledger=ledger, nlu=nlu, store=SqlStore(sessions), settings=settings)
+            yield RealPorts(ledger=ledger, nlu=nlu, store=SqlStore(sessions), settings=settings, http=http)
     finally:
         engine.dispose()
+
+
+async def component_warnings(ports: RealPorts) -> list[str]:
+    """One line per real component that does not answer, naming the setting or command that fixes it.
+
+    Dialogs still run without them (cached figures, keyword/keypad fallback): these are warnings, not errors.
+    """
+    s = ports.settings
+    checks = (
+        (s.ledger.base_url.rstrip("/") + "/v1/health",
+         f"ledger not reachable at {s.ledger.base_url}: only cached figures can be said "
+         "(set IVR_LEDGER__BASE_URL or start it with `ivr ledger serve`)"),
+        (s.nlu.url.rstrip("/") + "/status",
+         f"Rasa not reachable at {s.nlu.url}: keyword and keypad fallback only "
+         "(set IVR_NLU__URL or start it with `ivr nlu serve`)"),
+    )
+    warnings = []
+    for url, message in checks:
+        try:
+            ok = (await ports.http.get(url, timeout=2.0)).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        if not ok:
+            warnings.append(message)
+    return warnings

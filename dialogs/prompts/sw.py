@@ -19,7 +19,7 @@ PROMPTS: dict[str, str] = {
     ),
     "language_menu": LANGUAGE_MENU,
     "language_saved": "Sawa, tutaongea Kiswahili. Nitakumbuka hivyo wakati ujao.",
-    "group_choose": "Uko katika vikundi {count}. Ungependa kikundi kipi?",
+    "group_choose": "Idadi ya vikundi vyako ni {count}. Ungependa kikundi kipi?",
     "group_option": "Kwa {name}, bonyeza {key}.",
     "group_short": "Kikundi kipi? Sema jina lake au bonyeza namba yake.",
     "group_keypad": "Tafadhali bonyeza namba ya kikundi chako.",

@@ -9,7 +9,7 @@ import typer
 
 from dialogs.actions import Listen
 from dialogs.text import converse
-from dialogs.wiring import real_ports
+from dialogs.wiring import component_warnings, real_ports
 from ivr.cli.common import settings_of
 from ivr.settings import Settings
 from nlu.types import Lang
@@ -47,4 +47,6 @@ async def _chat(settings: Settings, phone: str, lang: Lang | None, interactive: 
         print(line, flush=True)
 
     async with real_ports(settings) as ports:
+        for warning in await component_warnings(ports):
+            typer.echo(f"warning: {warning}", err=True)
         await converse(ports.dialog(lang=lang), phone, read_line, write)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from dialogs.values import Count, Date, Money
+from dialogs.wiring import component_warnings
 from ivr.settings import Settings
 from ledger_core.demo_people import demo_members
 from models.base import make_sessionmaker
@@ -54,7 +55,7 @@ async def test_multi_group_caller_chooses_group_by_name(tmp_path: Path, ledger_s
     give_demo_pins(settings, *amina)
     async with ports_for(settings) as ports:
         heard = await run(ports, tz.phone, ["kikundi cha tumaini", f"#{tz.pin}", "akiba yangu", "kwaheri"], lang="sw")
-    assert "BOT: Uko katika vikundi mbili. Ungependa kikundi kipi?" in heard
+    assert "BOT: Idadi ya vikundi vyako ni mbili. Ungependa kikundi kipi?" in heard
     assert "BOT: Kikundi cha Tumaini." in heard
     assert_heard(heard, [savings_line(truth, "g-tzs-tumaini", tz.member_id, "sw")])
     assert heard[-2] == say("goodbye", "sw")
@@ -188,11 +189,13 @@ async def test_rasa_down_falls_back_to_keywords_and_keypad(
     give_demo_pins(settings, m)
     p = truth.member(gid, m.member_id)
     async with ports_for(settings) as ports:
+        warnings = await component_warnings(ports)
         heard = await run(ports, m.phone, [f"#{m.pin}", "savings" if lang == "en" else "akiba", "#5",
                                            "goodbye" if lang == "en" else "kwaheri"], lang=lang)
     assert_heard(heard, [savings_line(truth, gid, m.member_id, lang),
                          say("social_fund", lang, amount=Money(p.social_fund_contributions_minor, p.currency)),
                          say("goodbye", lang)])
+    assert len(warnings) == 1 and "IVR_NLU__URL" in warnings[0] and dead_rasa in warnings[0]
 
 
 def test_ivr_chat_runs_a_script_from_stdin(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str,

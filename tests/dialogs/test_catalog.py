@@ -16,9 +16,9 @@ from dialogs.prompts import (
     render,
     value_names,
 )
-from dialogs.values import Count, Date, Money, Name, Time
+from dialogs.values import Count, Date, Money, Name, Time, Value
 
-SAMPLE = {"amount": Money(1250000, "KES"), "shares": Count(42), "date": Date(date(2026, 11, 12)),
+SAMPLE: dict[str, Value] = {"amount": Money(1250000, "KES"), "shares": Count(42), "date": Date(date(2026, 11, 12)),
           "time": Time(time(14, 0)), "place": Name("the church hall"), "name": Name("Amina"), "count": Count(2),
           "key": Count(1), "digits": Count(4), "remaining": Count(2), "minutes": Count(15),
           "secretary": Name("Mary"), "savings": Money(76000000, "KES"), "cash": Money(507000, "KES"),

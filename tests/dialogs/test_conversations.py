@@ -13,6 +13,7 @@ import pytest
 
 from dialogs.prompts import render
 from dialogs.values import Count, Date, Money, Name, Time
+from ledger_core.demo_people import DemoMember
 from speech.verbalise import date_words, money_words
 from tests.dialogs.live import (
     GROUP_LANG,
@@ -81,7 +82,7 @@ def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> li
                 social=Money(g.social_fund_balance_minor, g.currency))]
 
 
-def member_for(item: str, gid: str, truth: LedgerTruth):  # type: ignore[no-untyped-def]
+def member_for(item: str, gid: str, truth: LedgerTruth) -> DemoMember:
     """A single-group member; for the loan item one who has a loan (found in ledger_core's data, not hard-coded)."""
     members = single_group_members(gid)
     if item == "loan":

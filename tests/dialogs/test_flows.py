@@ -56,7 +56,7 @@ async def test_loan_wording_is_supportive_when_overdue(kit: Kit) -> None:
 async def test_multi_group_caller_chooses_by_name(kit: Kit) -> None:
     c = kit.caller(lang="sw")
     heard = await c.call(PHONE_TWO)
-    assert heard[1:4] == ["BOT: Uko katika vikundi mbili. Ungependa kikundi kipi?",
+    assert heard[1:4] == ["BOT: Idadi ya vikundi vyako ni mbili. Ungependa kikundi kipi?",
                           "BOT: Kwa Umoja Women, bonyeza moja.", "BOT: Kwa Kikundi cha Tumaini, bonyeza mbili."]
     assert c.ids() == ["welcome_member", "group_choose", "group_option", "group_option"]
     await c.send("tumaini tafadhali")
