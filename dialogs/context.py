@@ -55,7 +55,8 @@ class Conversation:
     failures: int = 0  # consecutive no-input / no-match turns in the current state
     listening: Listen | None = None
     last_content: list[Say] = field(default_factory=list)  # what "repeat" says again
-    after_language: State = "group"  # where the flow goes once a language is chosen
+    # where the flow goes once a language is chosen: on after identification, or back to where it was asked
+    after_language: Literal["identify", "group", "menu", "unknown"] = "identify"
     ledger_ms: float = 0.0
 
     # ---- action helpers ----------------------------------------------------------------------------------------

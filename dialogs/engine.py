@@ -108,6 +108,8 @@ class Dialog:
                 return person.goodbye(c)
             if c.state != "language" and (inp.digits == "0" or inp.intent in GLOBAL_INTENTS):
                 return await person.transfer(c)
+            if c.state in ("group", "unknown") and inp.intent == "change_language":
+                return language.ask(c)
         match c.state:
             case "language":
                 return await language.on_language(c, inp)

@@ -34,7 +34,7 @@ async def start(c: Conversation, event: CallStarted) -> list[Action]:
     if not c.lang_fixed:
         stored = await c.store.language_of(c.member_ids)
         if stored not in ("en", "sw"):
-            c.after_language = "group"
+            c.after_language = "identify"
             c.goto("language")
             return [c.say("language_menu"), listen_for(c, "language_menu")]
         c.lang = "sw" if stored == "sw" else "en"
@@ -46,9 +46,12 @@ async def identified(c: Conversation) -> list[Action]:
     actions: list[Action] = [c.say("welcome_member", name=Name(c.memberships[0].first_name))]
     if len(c.memberships) == 1:
         return actions + await choose(c, c.memberships[0], announce=False)
+    return actions + ask_group(c)
+
+
+def ask_group(c: Conversation) -> list[Action]:
     c.goto("group")
-    return [*actions, c.say("group_choose", count=Count(len(c.memberships))), *group_options(c),
-            listen_for(c, "group_choose")]
+    return [c.say("group_choose", count=Count(len(c.memberships))), *group_options(c), listen_for(c, "group_choose")]
 
 
 def match_group(text: str, memberships: list[Membership]) -> Membership | None:

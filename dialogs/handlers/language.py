@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.actions import Action
 from dialogs.context import Conversation, Input
-from dialogs.handlers.ladder import reprompt
+from dialogs.handlers.ladder import listen_for, reprompt
 from dialogs.prompts import LANGUAGE_WORDS
 from nlu.types import Lang
 
@@ -31,10 +31,22 @@ async def on_language(c: Conversation, inp: Input) -> list[Action]:
     if c.member_ids:
         await c.store.set_language(c.member_ids, lang)
     actions: list[Action] = [c.say("language_saved")]
-    if c.after_language == "menu":
-        from dialogs.handlers import menu
+    from dialogs.handlers import identify, menu  # (identify -> pin -> menu import chain; resolved at call time)
 
-        return actions + menu.enter(c)
-    from dialogs.handlers import identify
-
+    match c.after_language:
+        case "menu":
+            return actions + menu.enter(c)
+        case "group":
+            return actions + identify.ask_group(c)
+        case "unknown":
+            c.goto("unknown")
+            return [*actions, c.say("unknown_caller"), listen_for(c, "unknown_caller")]
     return actions + await identify.identified(c)
+
+
+def ask(c: Conversation) -> list[Action]:
+    """"Change language" from the group choice, the menu or the unknown-caller prompt: the menu, then back there."""
+    if c.state in ("group", "menu", "unknown"):
+        c.after_language = c.state
+    c.goto("language")
+    return [c.say("language_menu"), listen_for(c, "language_menu")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.actions import Action, Say
 from dialogs.context import Conversation, Input
-from dialogs.handlers import figures, person
+from dialogs.handlers import figures, language, person
 from dialogs.handlers.ladder import listen_for, reprompt
 from ledger_client.errors import LedgerError
 
@@ -54,9 +54,7 @@ async def do(c: Conversation, choice: str) -> list[Action]:
             return [c.say("ledger_down"), c.say("anything_else"), listen_for(c, "anything_else")]
         return _then_listen(c, said)
     if choice == "language":
-        c.after_language = "menu"
-        c.goto("language")
-        return [c.say("language_menu"), listen_for(c, "language_menu")]
+        return language.ask(c)
     if choice == "repeat":
         return _then_listen(c, c.last_content) if c.last_content else enter(c)
     if choice == "help":

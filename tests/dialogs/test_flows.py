@@ -235,3 +235,47 @@ async def test_hangup_ends_the_dialog_and_call(kit: Kit) -> None:
     with kit.sessions() as s:
         call = s.get(Call, c.dialog.call_id)
         assert call is not None and call.outcome == "hangup" and call.caller_phone == PHONE_ONE
+
+
+async def test_change_language_while_choosing_the_group_comes_back_to_the_choice(kit: Kit) -> None:
+    c = kit.caller(lang="en")
+    await c.call(PHONE_TWO)
+    await c.send("change language")
+    assert c.ids() == ["language_menu"]
+    heard = await c.send("#2")
+    assert c.ids() == ["language_saved", "group_choose", "group_option", "group_option"]
+    assert heard[2] == "BOT: Kwa Umoja Women, bonyeza moja."
+    again = kit.caller()  # remembered for both of her memberships: no language menu next time
+    await again.call(PHONE_TWO)
+    assert again.ids()[0] == "welcome_member" and again.dialog.lang == "sw"
+
+
+async def test_unknown_caller_can_change_language(kit: Kit) -> None:
+    c = kit.caller(lang="en")
+    await c.call(PHONE_NEW)
+    await c.send("change language")
+    heard = await c.send("kiswahili")
+    assert c.ids() == ["language_saved", "unknown_caller"]
+    assert heard[1].startswith("BOT: Karibu MiKashBoks. Hatukupata namba hii")
+
+
+async def test_an_understanding_that_comes_with_the_utterance_is_used_as_is(kit: Kit) -> None:
+    from dialogs.events import Utterance
+    from nlu.types import Understanding
+
+    c = kit.caller(lang="en")
+    await c.call(PHONE_ONE)
+    await c.send("#2580")
+    actions = await c.dialog.handle(Utterance("ngapi", 0.7, Understanding("check_fines", 0.9, "rasa", False)))
+    assert [a.prompt_id for a in actions if isinstance(a, Say)] == ["fines_due", "anything_else"]
+    assert "ngapi" not in kit.nlu.asked
+
+
+async def test_events_before_the_call_starts_are_refused(kit: Kit) -> None:
+    import pytest
+
+    from dialogs.events import NoInput
+
+    c = kit.caller(lang="en")
+    with pytest.raises(RuntimeError, match="before CallStarted"):
+        await c.dialog.handle(NoInput())
