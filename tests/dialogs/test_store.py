@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from sqlalchemy import select, text
@@ -47,6 +48,8 @@ async def test_logs_hold_no_phone_pin_speech_or_amounts(kit: Kit, caplog: pytest
     await c.call(PHONE_ONE)
     for line in ("#2580", "savings", "my loan", "tell me about the weather"):
         await c.send(line)
-    logged = caplog.text
+    # call ids are random hex and could contain "2580" by chance: take them out before looking for the PIN
+    logged = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<call>", caplog.text)
+    assert "<call>" in logged  # the engine did log (the check below is not vacuous)
     for secret in (PHONE_ONE, "2580", "1250000", "12500", "twelve thousand", "weather", "Wanjiku"):
         assert secret not in logged, secret
