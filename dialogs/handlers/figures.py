@@ -41,7 +41,8 @@ async def loan(c: Conversation) -> list[Say]:
     said = [c.say("loan_balance", amount=Money(p.loan_outstanding_minor, p.currency))]
     if p.next_due_date is not None and p.next_due_amount_minor:
         due = Money(p.next_due_amount_minor, p.currency)
-        overdue = p.next_due_date < c.local_date() or any(loan.status == "overdue" for loan in p.loans)
+        # the nearest unpaid installment: in the past means overdue (supportive wording), else the next one
+        overdue = p.next_due_date < c.local_date()
         prompt = "loan_overdue" if overdue else "loan_next"
         said.append(c.say(prompt, amount=due, date=Date(p.next_due_date)))
     return [*_as_of(c, got), *said]

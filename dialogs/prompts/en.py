@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dialogs.prompts import reminder_en
+
 # Bilingual on purpose: a caller who does not understand one language still hears the other.
 LANGUAGE_MENU = "For English press one. Kwa Kiswahili bonyeza mbili."
 
@@ -101,5 +103,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "language": ("english", "swahili", "kiswahili"),
     "unknown": ("speak to a person", "goodbye", "help"),
 }
+PROMPTS.update(reminder_en.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/handlers/reminder.py)
+PHRASES.update(reminder_en.REMINDER_PHRASES)
 # Words that pick a language at the language menu (in either language).
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {"en": ("english", "kiingereza"), "sw": ("swahili", "kiswahili")}

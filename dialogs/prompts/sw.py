@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.prompts import reminder_sw
 from dialogs.prompts.en import LANGUAGE_MENU, LANGUAGE_WORDS
 
 PROMPTS: dict[str, str] = {
@@ -102,5 +103,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "language": LANGUAGE_WORDS["en"] + LANGUAGE_WORDS["sw"],
     "unknown": ("niongee na mtu", "kwaheri", "msaada"),
 }
+
+PROMPTS.update(reminder_sw.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/handlers/reminder.py)
+PHRASES.update(reminder_sw.REMINDER_PHRASES)
 
 __all__ = ["LANGUAGE_WORDS", "PHRASES", "PROMPTS"]
