@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.config import DialogSettings
+from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
 from nlu.config import NluSettings
 from speech.config import SpeechSettings
@@ -138,6 +139,7 @@ class Settings(BaseSettings):
     nlu: NluSettings = Field(default_factory=NluSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     dialogs: DialogSettings = Field(default_factory=DialogSettings)
+    reminders: RemindersSettings = Field(default_factory=RemindersSettings)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -42,7 +42,9 @@ SAID = {
     "repeat": {"repeat", "rudia"},
     "confirm": {"i will attend", "i will pay", "nitahudhuria", "nitalipa", "yes", "ndiyo", "ndio"},
     "stop": {"stop", "acha", "stop these calls", "acha simu hizi"},
+    "deny": {"no", "hapana", "la"},
 }
+INTENT_OF = {"repeat": "repeat", "confirm": "affirm", "stop": "stop_reminders", "deny": "deny"}
 
 
 class ReminderDialog:
@@ -106,8 +108,7 @@ class ReminderDialog:
         text = event.transcript.strip().lower().rstrip(".!")
         for meaning, words in SAID.items():
             if text in words:
-                return "speech", "", event.transcript, {"repeat": "repeat", "confirm": "affirm",
-                                                        "stop": "stop_reminders"}[meaning]
+                return "speech", "", event.transcript, INTENT_OF[meaning]
         understanding = event.understanding or await self._nlu.understand(
             event.transcript, self.lang, currency=self.brief.currency)
         return "speech", "", event.transcript, understanding.intent

@@ -1,0 +1,1 @@
+"""Outbound voice reminders: rules, scheduler, quiet hours, caps, retry ladder, campaign runner, outcomes."""

@@ -1,0 +1,48 @@
+"""Settings for outbound reminder calls (rules, quiet hours, caps, retries); composed into Settings.reminders."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pydantic import BaseModel, Field
+
+
+class RemindersSettings(BaseModel):
+    """When, whom and how often the reminder scheduler calls; every default says why."""
+
+    # Master switch: `ivr reminders run` and the admin API refuse to place calls while false.
+    enabled: bool = True
+    # Meeting reminder the evening before, at this local time of the group's timezone (off with meeting_eve=false).
+    meeting_eve: bool = True
+    meeting_eve_at: time = time(18, 0)
+    # Meeting reminder this many hours before the start (0 = off): two hours leaves time to get there.
+    meeting_hours_before: int = Field(default=2, ge=0, le=48)
+    # Repayment reminder this many days before the due date (0 = off), and one on the day itself.
+    repayment_days_before: int = Field(default=2, ge=0, le=14)
+    repayment_on_day: bool = True
+    # Local time of day the repayment reminders are placed (morning: people plan their day).
+    repayment_at: time = time(9, 0)
+    # Positive nudge after a loan is fully repaid (once per loan): encouragement, never pressure.
+    nudge_loan_repaid: bool = True
+    # Local time of day nudges are placed.
+    nudge_at: time = time(10, 0)
+    # How far ahead the scheduler looks at the ledger's upcoming events.
+    horizon_days: int = Field(default=3, ge=1, le=31)
+    # Quiet hours in the group's timezone: calls only between these local times (default 08:00-20:00).
+    calls_from: time = time(8, 0)
+    calls_until: time = time(20, 0)
+    # Local weekdays with no calls at all (0 = Monday ... 6 = Sunday); empty = every day is allowed.
+    no_call_weekdays: list[int] = Field(default_factory=list)
+    # Simultaneous reminder calls at most, in total and per group (trunk capacity; a group's phones are shared).
+    max_concurrent_calls: int = Field(default=4, ge=1)
+    max_concurrent_per_group: int = Field(default=2, ge=1)
+    # Retries after busy / no answer / failed / congestion: minutes after each failed attempt, never in quiet hours.
+    retry_delays_min: list[int] = Field(default_factory=lambda: [15, 30, 60])
+    # Retries at most after the first call (3 = the whole ladder above: up to 4 calls per reminder).
+    max_retries: int = Field(default=3, ge=0, le=10)
+    # A placed call that never reports an end (lost Hangup event, crashed bridge) is expired after this long.
+    call_expiry_s: float = Field(default=900.0, gt=0)
+    # Dial string for a member's number; {phone} is the E.164 number without the '+'.
+    channel_template: str = "PJSIP/{phone}@trunk"
+    # Caller ID shown on the member's phone.
+    caller_id: str = "MiKashBoks"

@@ -1,0 +1,105 @@
+"""One reminder run: plan, then dial what is due under the caps until every placed call has ended or expired.
+
+Retries (busy / no answer / failed / congestion) are stored with their next attempt time (+15, +30, +60 min by
+default, moved out of quiet hours); a later run — `ivr reminders run` from cron or a timer — dials them. A run
+never waits for a retry itself, so it finishes in the time its calls take.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ivr.reminders.placer import CallPlacer
+from ivr.reminders.planner import Clock, PlanLine, Planner
+from ivr.reminders.store import Dial, ReminderStore
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]  # (calls finished, calls placed so far)
+# How often the run looks for newly due reminders while calls are in progress (a freed slot is used this fast).
+TICK_S = 0.05
+
+
+class RemindersDisabled(RuntimeError):
+    """Reminder calls are switched off (IVR_REMINDERS__ENABLED=false)."""
+
+
+@dataclass
+class RunReport:
+    planned: list[PlanLine] = field(default_factory=list)
+    dials: list[Dial] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    max_concurrent: int = 0
+    expired: int = 0
+
+    @property
+    def new(self) -> int:
+        return sum(1 for ln in self.planned if ln.status == "new")
+
+
+class Runner:
+    def __init__(self, *, planner: Planner, store: ReminderStore, placer: CallPlacer, clock: Clock,
+                 enabled: bool = True) -> None:
+        self._planner = planner
+        self._store = store
+        self._placer = placer
+        self._clock = clock
+        self._enabled = enabled
+        self._live: dict[uuid.UUID, float] = {}  # answered call → monotonic time placed
+        self._ended = asyncio.Event()
+        placer.set_on_end(self._on_end)
+
+    async def _on_end(self, call_id: uuid.UUID, cause: int | None) -> None:
+        await self._store.call_ended(call_id, self._clock(), cause)
+        self._live.pop(call_id, None)
+        self._ended.set()
+
+    async def run(self, *, progress: Progress | None = None, plan: bool = True) -> RunReport:
+        if not self._enabled:
+            raise RemindersDisabled("reminder calls are disabled: set IVR_REMINDERS__ENABLED=true")
+        report = RunReport()
+        report.expired = await self._store.expire_stale(self._clock())
+        if plan:
+            report.planned = await self._planner.plan(self._clock())
+        dialing: set[asyncio.Task[None]] = set()
+        expiry_s = self._store.call_expiry_s
+        finished = 0
+        while True:
+            for dial in await self._store.claim_due(self._clock()):
+                report.dials.append(dial)
+                task = asyncio.create_task(self._place(dial, report), name=f"reminder-{dial.call_id}")
+                dialing.add(task)
+                task.add_done_callback(dialing.discard)
+            report.max_concurrent = max(report.max_concurrent, await self._store.active_calls())
+            stale = [c for c, t0 in self._live.items() if time.monotonic() - t0 > expiry_s]
+            for call_id in stale:  # answered but no Hangup ever came: close it rather than hold a slot forever
+                log.warning("reminder call %s reported no end within %.0f s: expired", call_id, expiry_s)
+                await self._store.call_ended(call_id, self._clock())
+                self._live.pop(call_id, None)
+                report.outcomes["expired"] += 1
+            done = len(report.dials) - len(dialing) - len(self._live)
+            if progress is not None and done != finished:
+                finished = done
+                progress(finished, len(report.dials))
+            if not dialing and not self._live:  # capped reminders were claimed above as slots freed
+                break
+            self._ended.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ended.wait(), TICK_S)
+        if progress is not None:
+            progress(len(report.dials), len(report.dials))
+        return report
+
+    async def _place(self, dial: Dial, report: RunReport) -> None:
+        placed = await self._placer.place(dial)
+        report.outcomes[placed.outcome] += 1
+        if placed.outcome == "answered":
+            self._live[dial.call_id] = time.monotonic()
+        await self._store.dial_result(dial.call_id, placed.outcome, self._clock(), placed.cause)
+        self._ended.set()
