@@ -1,0 +1,53 @@
+"""Builds the reminder machinery from Settings: one DB engine, one shared httpx client, the AMI client when dialling."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from ivr.ami import AmiClient
+from ivr.reminders.placer import AmiPlacer
+from ivr.reminders.planner import Clock, Planner
+from ivr.reminders.runner import Runner
+from ivr.reminders.store import ReminderStore
+from ivr.settings import Settings
+from ledger_client.client import LedgerClient
+from models.base import make_sessionmaker, utcnow
+from models.migrate import engine_for, upgrade_to_head
+
+
+@dataclass(frozen=True)
+class Reminders:
+    store: ReminderStore
+    planner: Planner
+    runner: Runner | None  # None unless built with dial=True
+
+
+@asynccontextmanager
+async def reminders_service(settings: Settings, *, clock: Clock = utcnow, dial: bool = False,
+                            ami: AmiClient | None = None) -> AsyncIterator[Reminders]:
+    """Migrate, connect, yield; with `dial=True` also log in to AMI (or use the given, already started client)."""
+    upgrade_to_head(settings)
+    engine = engine_for(settings)
+    try:
+        async with AsyncExitStack() as stack:
+            http = await stack.enter_async_context(httpx.AsyncClient())
+            store = ReminderStore(make_sessionmaker(engine), settings.reminders)
+            planner = Planner(ledger=LedgerClient(http=http, settings=settings.ledger), store=store,
+                              settings=settings.reminders)
+            runner = None
+            if dial:
+                if ami is None:
+                    ami = AmiClient(settings.ami)
+                    await ami.start()  # typed one-line error naming IVR_AMI__HOST/PORT/SECRET when it fails
+                    stack.push_async_callback(ami.close)
+                placer = await stack.enter_async_context(AmiPlacer(ami, settings.reminders,
+                                                                   settings.ami.originate_ring_s))
+                runner = Runner(planner=planner, store=store, placer=placer, clock=clock,
+                                enabled=settings.reminders.enabled)
+            yield Reminders(store, planner, runner)
+    finally:
+        engine.dispose()
