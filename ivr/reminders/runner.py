@@ -83,6 +83,8 @@ class Runner:
                 await self._store.call_ended(call_id, self._clock())
                 self._live.pop(call_id, None)
                 report.outcomes["expired"] += 1
+            if stale:
+                continue  # slots were freed: claim again before deciding the run is over
             done = len(report.dials) - len(dialing) - len(self._live)
             if progress is not None and done != finished:
                 finished = done

@@ -54,6 +54,10 @@ class ReminderStore:
         self.call_expiry_s = settings.call_expiry_s
         self.window = CallWindow(settings.calls_from, settings.calls_until, tuple(settings.no_call_weekdays))
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._sessions
+
     async def _run(self, fn: Callable[[Session], T]) -> T:
         def run() -> T:
             with self._sessions.begin() as s:

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from dialogs.events import CallStarted, Digits, Utterance
 from dialogs.handlers.reminder import ReminderDialog
 from dialogs.store import SqlStore
-from dialogs.text import action_lines
 from ivr.ami import AmiClient
 from ivr.reminders.service import reminders_service
 from ivr.reminders.store import ReminderStore
@@ -35,6 +34,7 @@ from tests.fakes.dialog_fakes import FakeClock, FakeNlu
 from tests.fixtures.ledger_server import LedgerCoreProcess
 from tests.fixtures.settings import make_test_settings
 from tests.peers.ami_peer import AmiPeer
+from tests.reminders.lines import action_lines
 
 pytestmark = pytest.mark.integration
 UMOJA = "g-kes-umoja"

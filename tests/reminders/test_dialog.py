@@ -9,7 +9,6 @@ from sqlalchemy import select
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.events import CallStarted, Digits, NoInput, Utterance
 from dialogs.handlers.reminder import ReminderDialog
-from dialogs.text import action_lines
 from ivr.reminders.planner import Planner
 from models.calls import Call, Turn
 from models.members import ConsentRecord, MemberPreference
@@ -18,6 +17,7 @@ from models.reminders import Reminder
 from tests.fakes.dialog_fakes import FakeNlu
 from tests.fakes.reminder_fakes import FakeLedgerReads, group_info, meeting, repayment, roster
 from tests.reminders.conftest import Env
+from tests.reminders.lines import action_lines
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # Wednesday 18:00 in Nairobi and Dar es Salaam
 PHONE = "+254711000001"
