@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from dialogs.config import DialogSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
+from ivr.softphone.config import SoftphoneSettings
 from nlu.config import NluSettings
 from speech.config import SpeechSettings
 
@@ -140,6 +141,7 @@ class Settings(BaseSettings):
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     dialogs: DialogSettings = Field(default_factory=DialogSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    softphone: SoftphoneSettings = Field(default_factory=SoftphoneSettings)
 
 
 def load_settings(**overrides: object) -> Settings:

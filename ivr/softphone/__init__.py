@@ -1,0 +1,1 @@
+"""The browser softphone: `/phone` page and `/phone/ws` WebSocket media port into the same call pipeline."""
