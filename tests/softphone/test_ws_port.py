@@ -130,7 +130,7 @@ async def test_barge_in_flush_reaches_the_page_and_stops_the_audio(base_url: str
         await ws.send(json.dumps({"type": "dtmf", "digit": "7"}))  # 3 s of tone queued
         await asyncio.sleep(0.6)
         await ws.send(json.dumps({"type": "dtmf", "digit": "5"}))  # barge-in
-        seen_flush, after = False, []
+        seen_flush, after = False, list[bytes]()
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline and len(after) < 25:
             msg = await asyncio.wait_for(ws.recv(), 2)
