@@ -1,0 +1,135 @@
+"""End to end: a reminder run places the call over AMI; the answered channel reaches the live call pipeline over
+AudioSocket like any call; the member keys 1 (it is me) and 2 (I will attend); the bot's audio, transcribed by the
+whisper engine, names the meeting's weekday (from the ledger), and the outcome is stored."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from ivr.ami import AmiClient
+from ivr.audiosocket.server import AudioSocketServer
+from ivr.calls.registry import CallRegistry
+from ivr.calls.session import CallInfo, CallSession, SessionDeps
+from ivr.reminders.calls import ReminderCalls
+from ivr.reminders.service import reminders_service
+from ivr.settings import Settings
+from ledger_client.client import LedgerClient
+from ledger_core.demo_people import demo_members
+from models.base import make_sessionmaker, utcnow
+from models.calls import Call
+from models.crypto import install_keyring, keyring_from_settings
+from models.migrate import engine_for, upgrade_to_head
+from models.reminders import Reminder
+from speech.asr.config import AsrSettings
+from speech.asr.whisper_engine import WhisperEngine
+from speech.tts.speaker import Speaker
+from tests.e2e.harness import bot_audio_between, wait_bot_said_something
+from tests.fakes.dialog_fakes import FakeClock, FakeNlu
+from tests.fixtures.ledger_server import LedgerCoreProcess, free_port
+from tests.fixtures.settings import make_test_settings
+from tests.peers.asterisk_audiosocket import FakeAsteriskCall
+from tests.reminders.audio_peer import AudioAmiPeer
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+UMOJA = "g-kes-umoja"
+
+
+def words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z' ]", " ", text.lower()).split())
+
+
+@pytest.fixture
+async def peer() -> AsyncIterator[AudioAmiPeer]:
+    p = AudioAmiPeer("mikashboks", "test-ami-secret", step_s=0.005)
+    await p.start()
+    yield p
+    await p.stop()
+
+
+async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledger_server: LedgerCoreProcess,
+                                                           peer: AudioAmiPeer) -> None:
+    settings: Settings = make_test_settings(
+        tmp_path, ledger={"base_url": ledger_server.base_url}, audiosocket={"port": free_port()},
+        ami={"port": peer.port, "secret": SecretStr("test-ami-secret")}, calls={"languages": ["en"]},
+        reminders={"meeting_hours_before": 0, "repayment_days_before": 0, "repayment_on_day": False,
+                   "nudge_loan_repaid": False},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache"}},
+    )  # fmt: skip
+    install_keyring(keyring_from_settings(settings))
+    upgrade_to_head(settings)
+    member = next(m for m in demo_members() if m.group_id == UMOJA and m.role == "member")
+    async with httpx.AsyncClient() as http:
+        events = await LedgerClient(http=http, settings=settings.ledger).upcoming_events(
+            utcnow(), utcnow() + timedelta(days=8))
+    day = min(e.date for e in events if e.kind == "meeting" and e.group_id == UMOJA)
+    eve = datetime.combine(day - timedelta(days=1), datetime.min.time(), ZoneInfo("Africa/Nairobi"))
+    clock = FakeClock((eve + timedelta(hours=18, minutes=30)).astimezone(ZoneInfo("UTC")))
+
+    # the live pipeline's pieces, as the app builds them (keypad only: no recogniser needed for 1 and 2)
+    engine = engine_for(settings)
+    sessions = make_sessionmaker(engine)
+    deps = SessionDeps(speaker=Speaker(settings), asr_for=lambda _lang: None, new_dialog=lambda _cid: None,  # type: ignore[arg-type,return-value]
+                       timings=None, settings=settings.calls, vad=settings.speech.vad)
+
+    def no_inbound(info: CallInfo, on_end: object) -> CallSession:
+        raise AssertionError("no inbound call in this test")
+
+    bridge = ReminderCalls(inner=CallRegistry(settings.calls, no_inbound), deps=deps, sessions=sessions,
+                           nlu=FakeNlu(), settings=settings, clock=clock)
+    server = AudioSocketServer(settings.audiosocket, bridge)
+    await server.start()
+    peer.audiosocket = ("127.0.0.1", server.port)
+    heard: dict[str, bytes] = {}
+
+    async def member_answers(call: FakeAsteriskCall) -> None:
+        greeting = await wait_bot_said_something(call, since=time.monotonic(), quiet_s=1.2, timeout=90)
+        heard["greeting"] = bot_audio_between(call, *greeting)
+        await call.press("1")
+        start = time.monotonic()
+        reminder = await wait_bot_said_something(call, since=start, quiet_s=1.5, timeout=120)
+        heard["reminder"] = bot_audio_between(call, *reminder)
+        await call.press("2")
+
+    peer.answer = member_answers
+    ami = AmiClient(settings.ami)
+    await ami.start()
+    try:
+        async with reminders_service(settings, clock=clock, dial=True, ami=ami) as svc:
+            await svc.store.set_contacts([(member.member_id, member.phone)])
+            assert svc.runner is not None
+            report = await asyncio.wait_for(svc.runner.run(), 300)
+        assert report.outcomes == {"answered": 1}
+        (call,) = peer.calls
+        assert call.ended_by == "server_hangup"  # the bot ended the call with 0x00 after its thanks
+
+        whisper = WhisperEngine(AsrSettings())
+        greeting = words((await whisper.recognize(heard["greeting"], 8000, "en")).text)
+        said = words((await whisper.recognize(heard["reminder"], 8000, "en")).text)
+        assert "message" in greeting and "press one" in greeting, greeting  # names are up to the TTS voice
+        assert day.strftime("%A").lower() in said, said  # the meeting's weekday, as the ledger schedules it
+        assert "meet" in said and "reminder" in said, said
+        for other in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+            if other != day.strftime("%A").lower():
+                assert other not in said, said
+
+        with sessions() as s:
+            r = s.scalars(select(Reminder)).one()
+            assert (r.identity_confirmed, r.listened, r.confirmed, r.status) == (True, True, True, "done")
+            c = s.get(Call, r.attempt_rows[0].call_id)
+            assert c is not None and (c.direction, c.purpose, c.outcome) == ("out", "reminder", "confirmed")
+    finally:
+        await ami.close()
+        await server.stop()
+        await bridge.stop()
+        engine.dispose()
