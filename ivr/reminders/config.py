@@ -12,13 +12,15 @@ class RemindersSettings(BaseModel):
 
     # Master switch: `ivr reminders run` and the admin API refuse to place calls while false.
     enabled: bool = True
-    # Meeting reminder the evening before, at this local time of the group's timezone (off with meeting_eve=false).
+    # Meeting reminder the evening before (to every member of the group).
     meeting_eve: bool = True
+    # Local time (group's timezone) of the evening-before reminder: after work, before the evening meal.
     meeting_eve_at: time = time(18, 0)
     # Meeting reminder this many hours before the start (0 = off): two hours leaves time to get there.
     meeting_hours_before: int = Field(default=2, ge=0, le=48)
-    # Repayment reminder this many days before the due date (0 = off), and one on the day itself.
+    # Repayment reminder to the borrower this many days before the due date (0 = off): time to gather the money.
     repayment_days_before: int = Field(default=2, ge=0, le=14)
+    # Repayment reminder on the due date itself.
     repayment_on_day: bool = True
     # Local time of day the repayment reminders are placed (morning: people plan their day).
     repayment_at: time = time(9, 0)
@@ -28,13 +30,15 @@ class RemindersSettings(BaseModel):
     nudge_at: time = time(10, 0)
     # How far ahead the scheduler looks at the ledger's upcoming events.
     horizon_days: int = Field(default=3, ge=1, le=31)
-    # Quiet hours in the group's timezone: calls only between these local times (default 08:00-20:00).
+    # First local time of day (group's timezone) a reminder call may be placed; earlier ones wait until then.
     calls_from: time = time(8, 0)
+    # Calls stop at this local time (exclusive); later ones move to the next allowed morning.
     calls_until: time = time(20, 0)
     # Local weekdays with no calls at all (0 = Monday ... 6 = Sunday); empty = every day is allowed.
     no_call_weekdays: list[int] = Field(default_factory=list)
-    # Simultaneous reminder calls at most, in total and per group (trunk capacity; a group's phones are shared).
+    # Simultaneous reminder calls at most, in total (trunk channels; inbound callers must still get through).
     max_concurrent_calls: int = Field(default=4, ge=1)
+    # Simultaneous reminder calls at most per group (members often share one phone; don't ring it twice at once).
     max_concurrent_per_group: int = Field(default=2, ge=1)
     # Retries after busy / no answer / failed / congestion: minutes after each failed attempt, never in quiet hours.
     retry_delays_min: list[int] = Field(default_factory=lambda: [15, 30, 60])

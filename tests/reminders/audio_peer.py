@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from tests.peers.ami_peer import AmiPeer
 from tests.peers.asterisk_audiosocket import FakeAsteriskCall
 
-Answer = Callable[[FakeAsteriskCall], Awaitable[None]]
+Answer = Callable[[FakeAsteriskCall, str], Awaitable[None]]  # (the call, the dialled channel)
 
 
 @dataclass
@@ -33,7 +33,7 @@ class AudioAmiPeer(AmiPeer):
         await call.connect()
         try:
             if self.answer is not None:
-                await self.answer(call)
+                await self.answer(call, target)
             await call.wait_ended(timeout=120)
         finally:
             await call.close()

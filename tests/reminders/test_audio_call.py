@@ -1,6 +1,7 @@
 """End to end: a reminder run places the call over AMI; the answered channel reaches the live call pipeline over
 AudioSocket like any call; the member keys 1 (it is me) and 2 (I will attend); the bot's audio, transcribed by the
-whisper engine, names the meeting's weekday (from the ledger), and the outcome is stored."""
+whisper engine, names the meeting's weekday (from the ledger), and the outcome is stored. A second member, called at
+the same time, keys 1 then 9: the opt-out is stored and the next campaign skips them."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledge
     )  # fmt: skip
     install_keyring(keyring_from_settings(settings))
     upgrade_to_head(settings)
-    member = next(m for m in demo_members() if m.group_id == UMOJA and m.role == "member")
+    member, other = [m for m in demo_members() if m.group_id == UMOJA and m.role == "member"][:2]
     async with httpx.AsyncClient() as http:
         events = await LedgerClient(http=http, settings=settings.ledger).upcoming_events(
             utcnow(), utcnow() + timedelta(days=8))
@@ -92,7 +93,13 @@ async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledge
     peer.audiosocket = ("127.0.0.1", server.port)
     heard: dict[str, bytes] = {}
 
-    async def member_answers(call: FakeAsteriskCall) -> None:
+    async def member_answers(call: FakeAsteriskCall, target: str) -> None:
+        if other.phone.lstrip("+") in target:  # the second member: "it's me", then 9 to stop these calls
+            await wait_bot_said_something(call, since=time.monotonic(), quiet_s=1.2, timeout=90)
+            await call.press("1")
+            await wait_bot_said_something(call, since=time.monotonic(), quiet_s=1.5, timeout=120)
+            await call.press("9")
+            return
         greeting = await wait_bot_said_something(call, since=time.monotonic(), quiet_s=1.2, timeout=90)
         heard["greeting"] = bot_audio_between(call, *greeting)
         await call.press("1")
@@ -106,12 +113,15 @@ async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledge
     await ami.start()
     try:
         async with reminders_service(settings, clock=clock, dial=True, ami=ami) as svc:
-            await svc.store.set_contacts([(member.member_id, member.phone)])
+            await svc.store.set_contacts([(member.member_id, member.phone), (other.member_id, other.phone)])
             assert svc.runner is not None
             report = await asyncio.wait_for(svc.runner.run(), 300)
-        assert report.outcomes == {"answered": 1}
-        (call,) = peer.calls
-        assert call.ended_by == "server_hangup"  # the bot ended the call with 0x00 after its thanks
+            assert report.outcomes == {"answered": 2} and report.max_concurrent == 2
+            assert [c.ended_by for c in peer.calls] == ["server_hangup"] * 2  # the bot hung up (0x00) both times
+            nxt = await svc.planner.lines(clock.now + timedelta(days=7))
+            assert [ln.reason for ln in nxt if ln.candidate.member_id == other.member_id] == [
+                "member opted out of reminder calls"]
+            assert [ln.status for ln in nxt if ln.candidate.member_id == member.member_id] == ["new"]
 
         whisper = WhisperEngine(AsrSettings())
         greeting = words((await whisper.recognize(heard["greeting"], 8000, "en")).text)
@@ -119,15 +129,20 @@ async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledge
         assert "message" in greeting and "press one" in greeting, greeting  # names are up to the TTS voice
         assert day.strftime("%A").lower() in said, said  # the meeting's weekday, as the ledger schedules it
         assert "meet" in said and "reminder" in said, said
-        for other in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
-            if other != day.strftime("%A").lower():
-                assert other not in said, said
+        for wrong in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+            if wrong != day.strftime("%A").lower():
+                assert wrong not in said, said
 
         with sessions() as s:
-            r = s.scalars(select(Reminder)).one()
+            rows = {r.member_id: r for r in s.scalars(select(Reminder))}
+            r = rows[member.member_id]
             assert (r.identity_confirmed, r.listened, r.confirmed, r.status) == (True, True, True, "done")
             c = s.get(Call, r.attempt_rows[0].call_id)
             assert c is not None and (c.direction, c.purpose, c.outcome) == ("out", "reminder", "confirmed")
+            o = rows[other.member_id]
+            assert (o.identity_confirmed, o.confirmed, o.opted_out, o.status) == (True, False, True, "done")
+            c = s.get(Call, o.attempt_rows[0].call_id)
+            assert c is not None and c.outcome == "opted_out"
     finally:
         await ami.close()
         await server.stop()
