@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from dialogs.actions import Listen, Say
@@ -20,7 +20,7 @@ from ledger_client.types import GroupInfo, Membership
 from nlu.types import Lang
 
 T = TypeVar("T")
-State = Literal["start", "language", "group", "pin", "menu", "unknown", "ended"]
+State = Literal["start", "language", "group", "pin", "menu", "unknown", "meeting", "ended"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ class Conversation:
     # where the flow goes once a language is chosen: on after identification, or back to where it was asked
     after_language: Literal["identify", "group", "menu", "unknown"] = "identify"
     ledger_ms: float = 0.0
+    # meeting recording (dialogs/handlers/meeting*.py): its ports, and its per-call state once started
+    purpose: str = "self_service"  # CallStarted.purpose: "meeting" = the officers' meeting-recording line
+    meetings: Any = None
+    meeting: Any = None
 
     # ---- action helpers ----------------------------------------------------------------------------------------
 

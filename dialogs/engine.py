@@ -10,7 +10,8 @@ from dialogs.actions import Action, End, Listen, Transfer
 from dialogs.config import DialogSettings
 from dialogs.context import Conversation, Input
 from dialogs.events import CallStarted, Digits, Event, HangUp, NoInput, Utterance
-from dialogs.handlers import identify, language, menu, person, pin
+from dialogs.handlers import identify, language, meeting, menu, person, pin
+from dialogs.meeting.ports import MeetingPorts
 from dialogs.ports import Clock, LedgerPort, NluPort, StorePort, TurnRecord
 from nlu.types import Lang
 
@@ -23,10 +24,11 @@ class Dialog:
     """Member self-service for one call. Keyword-only ports; `lang` fixes the language (no language menu)."""
 
     def __init__(self, *, ledger: LedgerPort, nlu: NluPort, store: StorePort, clock: Clock,
-                 settings: DialogSettings, lang: Lang | None = None, call_id: uuid.UUID | None = None) -> None:
+                 settings: DialogSettings, lang: Lang | None = None, call_id: uuid.UUID | None = None,
+                 meetings: MeetingPorts | None = None) -> None:
         self.c = Conversation(
             call_id=call_id or uuid.uuid4(), ledger=ledger, nlu=nlu, store=store, clock=clock, settings=settings,
-            lang=lang or settings.default_language, lang_fixed=lang is not None,
+            lang=lang or settings.default_language, lang_fixed=lang is not None, meetings=meetings,
         )  # fmt: skip
         self._seq = 0
 
@@ -121,6 +123,8 @@ class Dialog:
                 return await menu.on_menu(c, inp)
             case "unknown":
                 return await person.on_unknown(c, inp)
+            case "meeting":
+                return await meeting.on_meeting(c, inp)
         raise RuntimeError(f"no handler for state {c.state!r}")
 
     async def _close_if_done(self, actions: list[Action]) -> list[Action]:

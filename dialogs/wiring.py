@@ -9,11 +9,14 @@ from dataclasses import dataclass
 import httpx
 
 from dialogs.engine import Dialog
+from dialogs.meeting.ports import MeetingPorts
+from dialogs.meeting.sql import OutboxSubmitter, SqlMeetingStore
 from dialogs.ports import Clock, LedgerPort, NluPort
 from dialogs.store import SqlStore
 from ivr.settings import Settings
 from ledger_client.cache import CachedLedger
 from ledger_client.client import LedgerClient
+from ledger_client.outbox import Outbox
 from models.base import make_sessionmaker, utcnow
 from models.migrate import engine_for, upgrade_to_head
 from nlu.client import RasaClient
@@ -28,10 +31,12 @@ class RealPorts:
     store: SqlStore
     settings: Settings
     http: httpx.AsyncClient
+    meetings: MeetingPorts | None = None
+    outbox: Outbox | None = None
 
     def dialog(self, *, lang: Lang | None = None, clock: Clock = utcnow) -> Dialog:
         return Dialog(ledger=self.ledger, nlu=self.nlu, store=self.store, clock=clock,
-                      settings=self.settings.dialogs, lang=lang)
+                      settings=self.settings.dialogs, lang=lang, meetings=self.meetings)
 
 
 @asynccontextmanager
@@ -42,10 +47,15 @@ async def real_ports(settings: Settings, *, clock: Clock = utcnow) -> AsyncItera
     sessions = make_sessionmaker(engine)
     try:
         async with httpx.AsyncClient() as http:
-            ledger = CachedLedger(client=LedgerClient(http=http, settings=settings.ledger), sessions=sessions,
-                                  clock=clock)
+            client = LedgerClient(http=http, settings=settings.ledger)
+            ledger = CachedLedger(client=client, sessions=sessions, clock=clock)
             nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
-            yield RealPorts(ledger=ledger, nlu=nlu, store=SqlStore(sessions), settings=settings, http=http)
+            # meeting recording: durable drafts + the write outbox (posted as one batch per meeting)
+            outbox = Outbox(client=client, sessions=sessions, settings=settings.ledger)
+            meetings = MeetingPorts(store=SqlMeetingStore(sessions),
+                                    submitter=OutboxSubmitter(outbox=outbox, sessions=sessions))
+            yield RealPorts(ledger=ledger, nlu=nlu, store=SqlStore(sessions), settings=settings, http=http,
+                            meetings=meetings, outbox=outbox)
     finally:
         engine.dispose()
 

@@ -21,6 +21,7 @@ GENERIC_WORDS = {"group", "kikundi", "vsla", "women", "wanawake", "chama", "cha"
 async def start(c: Conversation, event: CallStarted) -> list[Action]:
     """Look the caller up; known members go to the language menu (unless remembered), others hear a kind word."""
     c.caller = event.caller
+    c.purpose = event.purpose
     await c.store.start_call(c.call_id, event.caller, event.direction, event.purpose, event.now or c.now())
     try:
         found = await c.timed_ledger(c.ledger.memberships(event.caller))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.actions import Action, Say
 from dialogs.context import Conversation, Input
-from dialogs.handlers import figures, language, person
+from dialogs.handlers import figures, language, meeting, person
 from dialogs.handlers.ladder import listen_for, reprompt
 from ledger_client.errors import LedgerError
 
@@ -18,6 +18,8 @@ PRIVATE = {"savings", "loan", "fines", "social", "group"}
 
 
 def enter(c: Conversation) -> list[Action]:
+    if start := meeting.line_start(c):  # the meeting line: officers go straight to recording after the PIN
+        return start
     c.goto("menu")
     prompt = "menu_main" if c.authenticated else "menu_limited"
     return [c.say(prompt), listen_for(c, prompt)]
@@ -32,6 +34,8 @@ def choice_of(inp: Input) -> str | None:
 async def on_menu(c: Conversation, inp: Input) -> list[Action]:
     if inp.kind == "none":
         return reprompt(c, "no_input")
+    if meeting.wants_recording(inp):
+        return meeting.start(c)
     choice = choice_of(inp)
     if choice is None:
         return reprompt(c, "no_match")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.prompts import reminder_en
+from dialogs.prompts import meeting_en, reminder_en
 
 # Bilingual on purpose: a caller who does not understand one language still hears the other.
 LANGUAGE_MENU = "For English press one. Kwa Kiswahili bonyeza mbili."
@@ -105,5 +105,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
 }
 PROMPTS.update(reminder_en.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/handlers/reminder.py)
 PHRASES.update(reminder_en.REMINDER_PHRASES)
+PROMPTS.update(meeting_en.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
 # Words that pick a language at the language menu (in either language).
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {"en": ("english", "kiingereza"), "sw": ("swahili", "kiswahili")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.prompts import reminder_sw
+from dialogs.prompts import meeting_sw, reminder_sw
 from dialogs.prompts.en import LANGUAGE_MENU, LANGUAGE_WORDS
 
 PROMPTS: dict[str, str] = {
@@ -106,5 +106,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
 
 PROMPTS.update(reminder_sw.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/handlers/reminder.py)
 PHRASES.update(reminder_sw.REMINDER_PHRASES)
+PROMPTS.update(meeting_sw.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
 
 __all__ = ["LANGUAGE_WORDS", "PHRASES", "PROMPTS"]

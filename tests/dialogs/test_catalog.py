@@ -22,7 +22,10 @@ SAMPLE: dict[str, Value] = {"amount": Money(1250000, "KES"), "shares": Count(42)
           "time": Time(time(14, 0)), "place": Name("the church hall"), "name": Name("Amina"), "count": Count(2),
           "key": Count(1), "digits": Count(4), "remaining": Count(2), "minutes": Count(15),
           "secretary": Name("Mary"), "savings": Money(76000000, "KES"), "cash": Money(507000, "KES"),
-          "loans": Money(1, "KES"), "social": Money(0, "KES")}
+          "loans": Money(1, "KES"), "social": Money(0, "KES"),
+          # meeting recording: bulk total and the names of a disambiguation question
+          "total": Money(80000, "KES"), "n1": Name("Mary Akinyi"), "n2": Name("Mary Wanjiku"),
+          "n3": Name("Mary Atieno")}
 
 
 def test_both_languages_have_the_same_prompt_ids() -> None:

@@ -1,0 +1,1 @@
+"""Meeting recording by phone: draft storage port, entry parsing and totals used by dialogs/handlers/meeting*.py."""
