@@ -36,10 +36,12 @@ def _env(tmp: Path, ledger: LedgerCoreProcess, ami_port: int) -> dict[str, str]:
 
 
 async def _ivr(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str]:
+    """(exit code, stdout); log lines go to stderr and are left out."""
     proc = await asyncio.create_subprocess_exec(IVR, "reminders", *args, env=env, cwd=cwd,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    out, _ = await asyncio.wait_for(proc.communicate(), 120)
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode is not None
+    assert "Traceback" not in err.decode(), err.decode()
     return proc.returncode, out.decode()
 
 
