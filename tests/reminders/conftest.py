@@ -1,4 +1,4 @@
-"""Reminder test set-up: a migrated IVR database with the real ReminderStore and SqlStore, and a frozen clock."""
+"""Reminder test set-up: a migrated IVR database (SQLite and PostgreSQL), the real ReminderStore, a frozen clock."""
 
 from __future__ import annotations
 
@@ -46,9 +46,14 @@ class Env:
         return SqlStore(self.sessions)
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    settings = make_test_settings(tmp_path)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.integration])])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
+    """The same tests on a migrated SQLite file and on a fresh database in the throwaway PostgreSQL."""
+    if request.param == "postgres":
+        cluster = request.getfixturevalue("postgres_cluster")
+        settings = make_test_settings(tmp_path, database={"url": cluster.new_database("reminders")})
+    else:
+        settings = make_test_settings(tmp_path)
     install_keyring(keyring_from_settings(settings))
     upgrade_to_head(settings)
     engine = engine_for(settings)
