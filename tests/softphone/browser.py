@@ -38,7 +38,8 @@ def chromium_args(caller_wav: Path | None, *, fake_ui: bool = True, loop: bool =
 
 
 @asynccontextmanager
-async def chromium(tmp: Path, caller_wav: Path | None, *, fake_ui: bool = True) -> AsyncIterator[BrowserContext]:
+async def chromium(tmp: Path, caller_wav: Path | None, *, fake_ui: bool = True,
+                   loop: bool = False) -> AsyncIterator[BrowserContext]:
     """A fresh headless Chromium profile (its own --user-data-dir under `tmp`), closed and removed afterwards."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is not installed: run scripts/setup.sh (step 50-browser)")
@@ -46,7 +47,7 @@ async def chromium(tmp: Path, caller_wav: Path | None, *, fake_ui: bool = True) 
     profile.mkdir(exist_ok=True)
     async with async_playwright() as p:
         context = await p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=chromium_args(caller_wav, fake_ui=fake_ui),
+            str(profile), executable_path=str(CHROMIUM), args=chromium_args(caller_wav, fake_ui=fake_ui, loop=loop),
             headless=True, viewport=PHONE_VIEWPORT)  # type: ignore[arg-type]
         try:
             yield context

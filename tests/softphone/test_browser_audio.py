@@ -42,12 +42,15 @@ async def base_url(tmp_path: Path, calls: ScriptedCalls) -> AsyncIterator[str]:
         yield url
 
 
+@pytest.mark.parametrize("capture", ["audio-worklet", "script-processor-fallback"])
 async def test_microphone_reaches_the_call_as_8khz_frames_and_bot_audio_plays(
-        tmp_path: Path, base_url: str, calls: ScriptedCalls) -> None:
+        tmp_path: Path, base_url: str, calls: ScriptedCalls, capture: str) -> None:
     wav = write_wav(tmp_path / "caller.wav",
                     silence(1000, 16000) + festival(PHRASE, 16000) + silence(1500, 16000), 16000)
     async with chromium(tmp_path, wav) as browser:
         page = await browser.new_page()
+        if capture == "script-processor-fallback":  # a browser without AudioWorklet
+            await page.add_init_script("delete window.AudioWorkletNode;")
         await page.goto(base_url + "/phone")
         await page.wait_for_function("document.querySelector('#demo-callers option') !== null")
         assert await page.input_value("#caller") == "+254700000001"  # the first demo caller is preselected

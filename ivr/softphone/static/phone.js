@@ -198,11 +198,33 @@ function teardown() {
   setInCall(false);
 }
 
+// The two tones of each key (Hz), played briefly on the caller's own speaker as feedback for a press.
+const DTMF_TONES = {
+  1: [697, 1209], 2: [697, 1336], 3: [697, 1477], 4: [770, 1209], 5: [770, 1336], 6: [770, 1477],
+  7: [852, 1209], 8: [852, 1336], 9: [852, 1477], "*": [941, 1209], 0: [941, 1336], "#": [941, 1477],
+};
+
+function keyTone(digit) {
+  const ctx = state.ctx;
+  if (!ctx || !DTMF_TONES[digit]) return;
+  const gain = ctx.createGain();
+  gain.gain.value = 0.08;
+  gain.connect(ctx.destination);
+  for (const hz of DTMF_TONES[digit]) {
+    const osc = ctx.createOscillator();
+    osc.frequency.value = hz;
+    osc.connect(gain);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.12);
+  }
+}
+
 function sendDigit(digit) {
   const ws = state.ws;
   if (!state.connected || !ws || ws.readyState !== WebSocket.OPEN) return;
   ws.send(JSON.stringify({ type: "dtmf", digit }));
   stats.digitsSent += 1;
+  keyTone(digit);
 }
 
 function hangUp() {
