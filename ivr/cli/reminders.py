@@ -7,13 +7,14 @@ import csv
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ivr.ami import AmiError
@@ -86,26 +87,37 @@ def preview(ctx: typer.Context, at: AtOption = None) -> None:
     console.print(f"{new} new reminder(s), {len(lines) - new} already planned or skipped; no call placed.")
 
 
+def _advance(bar: Progress, task: TaskID, done: int, placed: int) -> None:
+    bar.update(task, completed=done, total=max(placed, 1))
+
+
 @app.command()
-def run(ctx: typer.Context, at: AtOption = None) -> None:
+def run(ctx: typer.Context, at: AtOption = None,
+        every: Annotated[float, typer.Option(help="Run again every this many seconds until Ctrl-C (0 = once).",
+                                             min=0)] = 0) -> None:
     """Plan, then place every due reminder call (caps, quiet hours, retries) until those calls have ended."""
     settings, moment = settings_of(ctx), _at(at) if at else None
+    if every and moment is not None:
+        _fail("--every runs on the real clock: drop --at")
 
     async def work(svc: Reminders) -> None:
         assert svc.runner is not None
-        columns = (TextColumn("reminder calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=False) as bar:
-            task = bar.add_task("calls", total=None)
+        while True:
+            columns = (TextColumn("reminder calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            with Progress(*columns, console=console, transient=False) as bar:
+                task = bar.add_task("calls", total=None)
+                report = await svc.runner.run(progress=partial(_advance, bar, task))
+            outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "none"
+            console.print(f"{report.new} new reminder(s) planned; {len(report.dials)} call(s) placed; outcomes: "
+                          f"{outcomes}; at most {report.max_concurrent} at once.")
+            if not every:
+                return
+            await asyncio.sleep(every)
 
-            def progress(done: int, placed: int) -> None:
-                bar.update(task, completed=done, total=max(placed, 1))
-
-            report = await svc.runner.run(progress=progress)
-        outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "none"
-        console.print(f"{report.new} new reminder(s) planned; {len(report.dials)} call(s) placed; outcomes: "
-                      f"{outcomes}; at most {report.max_concurrent} at once.")
-
-    _with(settings, work, at=moment, dial=True)
+    try:
+        _with(settings, work, at=moment, dial=True)
+    except KeyboardInterrupt:
+        console.print("stopped")
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -90,6 +91,19 @@ async def test_reminders_commands(tmp_path: Path, ledger_server: LedgerCoreProce
         assert code == 0 and "off" in out
         code, out = await _ivr(env, tmp_path, "run", "--at", "2026-13-01")
         assert code == 1 and "ISO 8601" in out
+        code, out = await _ivr(env, tmp_path, "run", "--at", eve, "--every", "5")
+        assert code == 1 and "drop --at" in out
+        # the periodic scheduler: runs again and again on the real clock until Ctrl-C
+        proc = await asyncio.create_subprocess_exec(IVR, "reminders", "run", "--every", "0.2", env=env, cwd=tmp_path,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        assert proc.stdout is not None
+        runs = 0
+        while runs < 3:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+            runs += "call(s) placed" in line
+        proc.send_signal(signal.SIGINT)
+        rest = (await asyncio.wait_for(proc.stdout.read(), 30)).decode()
+        assert await proc.wait() == 0 and "stopped" in rest
         await peer.stop()
         code, out = await _ivr(env, tmp_path, "run", "--at", eve)
         assert code == 1 and "IVR_AMI__HOST" in out and len(out.strip().splitlines()) == 1, out
