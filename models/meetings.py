@@ -35,6 +35,9 @@ class MeetingDraft(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # the whole session's recording transcribed for the group's records (ivr/meetings/transcribe.py), encrypted
+    transcript: Mapped[str | None] = mapped_column(EncryptedText(), nullable=True)
+    transcribed_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     entries: Mapped[list[MeetingEntry]] = relationship(back_populates="draft", order_by="MeetingEntry.seq",
                                                        cascade="all, delete-orphan")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.meeting.ports import Draft, NewEntry, StoredEntry, SubmitOutcome
+from dialogs.meeting.ports import Draft, MeetingPorts, NewEntry, StoredEntry, SubmitOutcome
 from ledger_client.outbox import Outbox
 from ledger_client.types import TransactionEntry, new_idempotency_key
 from models import meetings as m
@@ -199,3 +199,8 @@ class OutboxSubmitter:
             elif live and not out.queued and len(out.sent) == len(live):
                 d.status = m.POSTED
         return out
+
+
+def meeting_ports(outbox: Outbox, sessions: sessionmaker[Session]) -> MeetingPorts:
+    """The real meeting ports over the IVR database and the process's ledger outbox (Dialog(meetings=...))."""
+    return MeetingPorts(store=SqlMeetingStore(sessions), submitter=OutboxSubmitter(outbox=outbox, sessions=sessions))

@@ -226,3 +226,31 @@ async def test_keypad_only_meeting(tmp_path: Path, ledger_server: LedgerCoreProc
                 ("Beatrice Auma", "savings", 150)}
     assert ledger.new_entries(UMOJA, before) == Counter({(ids[n], t, kes(a)): 1 for n, t, a in expected})
     assert roster
+
+
+async def test_rejected_entry_is_reported_kept_and_fixable(
+        tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, ledger: Ledger) -> None:
+    """John Kamau has no loan: his "repayment" is refused by the core, read back, kept, and re-recorded correctly."""
+    sec = officer(UMOJA)
+    ids = ledger.ids_of(UMOJA)
+    before = ledger.txn_ids(UMOJA)
+    settings = live_settings(tmp_path, ledger_server.base_url, rasa_server)
+    give_demo_pins(settings, sec)
+    async with ports_for(settings) as ports:
+        call = Call(ports.dialog(lang="en"))
+        await call.start(sec.phone)
+        await call.script([f"#{sec.pin}", "yes", "yes", "Grace paid one hundred savings", "yes",
+                           "John repaid five hundred on his loan", "yes", "finish", "yes"])
+        john = say("meeting_tx_loan_repayment", "en", name=Name("John Kamau"), amount=Money(kes(500), "KES"))
+        assert say("meeting_posted_some", "en", count=Count(1)) in call.heard
+        assert say("meeting_rejected_intro", "en", count=Count(1)) in call.heard
+        assert call.heard[-3] == john and call.ids[-2:] == ["meeting_rejected_fix", "meeting_entry_ask"]
+        await call.script(["John paid five hundred savings", "yes", "finish"])
+        assert say("meeting_total_intro", "en", count=Count(2)) in call.heard  # the refused entry does not count
+        await call.send("yes")
+        assert say("meeting_posted", "en", count=Count(2)) in call.heard
+        assert ports.meetings is not None
+        draft = await ports.meetings.store.draft(call.dialog.c.meeting.draft_id)
+        assert [e.status for e in draft.entries] == ["sent", "rejected", "sent"] and draft.status == "posted"
+    assert ledger.new_entries(UMOJA, before) == Counter(
+        {(ids["Grace Wanjiru"], "savings", kes(100)): 1, (ids["John Kamau"], "savings", kes(500)): 1})

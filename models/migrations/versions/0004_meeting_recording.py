@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
         sa.Column("submitted_at", TS, nullable=True),
+        sa.Column("transcript", ENC, nullable=True),
+        sa.Column("transcribed_at", TS, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_meeting_drafts"),
         sa.UniqueConstraint("group_id", "meeting_date", name="uq_meeting_drafts_group_date"),
     )

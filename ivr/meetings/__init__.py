@@ -1,0 +1,1 @@
+"""Background work on meetings recorded by phone (transcription of the session recordings)."""
