@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.config import DialogSettings
+from ivr.calls.config import CallSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
 from ivr.softphone.config import SoftphoneSettings
@@ -140,6 +141,7 @@ class Settings(BaseSettings):
     nlu: NluSettings = Field(default_factory=NluSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     dialogs: DialogSettings = Field(default_factory=DialogSettings)
+    calls: CallSettings = Field(default_factory=CallSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     softphone: SoftphoneSettings = Field(default_factory=SoftphoneSettings)
 

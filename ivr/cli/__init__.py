@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from ivr.cli import chat, config, db, keys, ledger, models_cmd, nlu, prompts, reminders, say, stack
+from ivr.cli import chat, config, db, keys, ledger, models_cmd, nlu, prompts, reminders, say, serve, stack
 from ivr.cli.common import configure_logging
 from ivr.settings import load_settings
 from models.crypto import install_keyring, keyring_from_settings
@@ -23,6 +23,7 @@ app.add_typer(reminders.app, name="reminders")
 app.command("say")(say.say)
 app.command("chat")(chat.chat)
 app.command("stack")(stack.stack)
+app.command("serve")(serve.serve)
 
 
 @app.callback()

@@ -1,4 +1,4 @@
-"""`ivr stack`: the main job — migrations, the reference ledger with demo data, and (later) Rasa and the IVR itself.
+"""`ivr stack`: the main job — migrations, the reference ledger with demo data, Rasa (trained if needed), the IVR.
 
 The stack is a list of ManagedService entries started in order, each waited for on its health URL, and stopped in
 reverse order on Ctrl-C / SIGTERM. Later issues add services by appending to `services_for()`.
@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlparse
 
 import httpx
 import typer
@@ -25,6 +26,8 @@ from ivr.cli.ledger import demo_callers_table, port_in_use, safe_url, seed_demo_
 from ivr.settings import Settings
 
 console = Console()
+# Children run the same `ivr` entry point as this process (settings come from the same environment).
+IVR_CLI = [sys.executable, "-c", "from ivr.cli import main; main()"]
 
 
 class StackError(RuntimeError):
@@ -86,6 +89,8 @@ class ManagedService:
 def services_for(settings: Settings) -> list[ManagedService]:
     """The services of the stack, in start order."""
     core = settings.ledger_core
+    http = settings.http
+    nlu = urlparse(settings.nlu.url)
     logs = settings.data_dir / "logs"
     return [
         ManagedService(
@@ -97,6 +102,26 @@ def services_for(settings: Settings) -> list[ManagedService]:
             port=core.port,
             port_setting="IVR_LEDGER_CORE__PORT",
             log_file=logs / "ledger_core.log",
+        ),
+        ManagedService(
+            name="Rasa NLU",
+            argv=[*IVR_CLI, "nlu", "serve"],  # trains first when nlu/rasa data changed (cached by data hash)
+            health_url=settings.nlu.url.rstrip("/") + "/status",
+            host=nlu.hostname or "127.0.0.1",
+            port=nlu.port or 5005,
+            port_setting="IVR_NLU__URL",
+            log_file=logs / "rasa.log",
+            ready_timeout_s=settings.nlu.startup_timeout_s + 300,  # a first training run takes minutes
+        ),
+        ManagedService(
+            name="IVR",
+            argv=[*IVR_CLI, "serve"],
+            health_url=f"http://{http.host}:{http.port}/health",
+            host=http.host,
+            port=http.port,
+            port_setting="IVR_HTTP__PORT",
+            log_file=logs / "ivr.log",
+            ready_timeout_s=300,  # loads ASR models and renders every static prompt before it answers
         ),
     ]
 
@@ -120,6 +145,22 @@ def prepare(settings: Settings) -> None:
         console.print(f"ledger database already has data: {safe_url(settings.ledger_core.database_url)}")
 
 
+def ivr_summary(settings: Settings, services: list[ManagedService]) -> str:
+    """Where to point Asterisk and a browser, and which recogniser hears each language (said at start-up)."""
+    if not any(s.name == "IVR" for s in services):
+        return ""
+    a, h = settings.audiosocket, settings.http
+    lines = [f"AudioSocket (Asterisk AUDIOSOCKET_ADDR): {a.host}:{a.port}",
+             f"HTTP (call registration POST /asterisk/calls, /health): http://{h.host}:{h.port}",
+             f"softphone: http://{h.host}:{h.port}/phone"]
+    try:
+        health = httpx.get(f"http://{h.host}:{h.port}/health", timeout=5.0).json()
+        lines += [f"speech: {note}" for note in health.get("notes", [])]
+    except (httpx.HTTPError, ValueError):
+        lines.append("speech: could not read /health for the ASR engines in use")
+    return "\n".join(lines)
+
+
 def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -135,7 +176,8 @@ def run_stack(settings: Settings, services: list[ManagedService]) -> int:
             service.start()
             started.append(service)
             service.wait_ready()
-            console.print(f"[green]{service.name}[/green] listening on {service.health_url.rsplit('/v1', 1)[0]}")
+            console.print(f"[green]{service.name}[/green] listening on http://{service.host}:{service.port}")
+        console.print(ivr_summary(settings, services))
         console.print(demo_callers_table())
         console.print("stack running: Ctrl-C stops everything")
         while True:
@@ -156,10 +198,21 @@ def run_stack(settings: Settings, services: list[ManagedService]) -> int:
             signal.signal(sig, handler)
 
 
-def stack(ctx: typer.Context) -> None:
-    """Run the stack on embedded defaults until Ctrl-C: migrations, demo data if empty, the core ledger."""
+SERVICE_KEYS = {"ledger": "core ledger", "nlu": "Rasa NLU", "ivr": "IVR"}
+
+
+def stack(
+    ctx: typer.Context,
+    skip: list[str] = typer.Option([], "--skip", help="Leave out a service: ledger, nlu or ivr (repeatable)."),
+) -> None:
+    """Run the stack until Ctrl-C: migrations, demo data if empty, the core ledger, Rasa and the IVR."""
+    unknown = sorted(set(skip) - set(SERVICE_KEYS))
+    if unknown:
+        raise typer.BadParameter(f"unknown service {', '.join(unknown)}: choose from ledger, nlu, ivr",
+                                 param_hint="--skip")
     settings = settings_of(ctx)
     prepare(settings)
-    code = run_stack(settings, services_for(settings))
+    left_out = {SERVICE_KEYS[k] for k in skip}
+    code = run_stack(settings, [s for s in services_for(settings) if s.name not in left_out])
     console.print("stack stopped")
     raise typer.Exit(code=code)

@@ -1,0 +1,145 @@
+"""The FastAPI app factory: one lifespan owns every per-process resource of the live IVR, in one asyncio loop.
+
+Start-up (in order): migrations, the key ring, ONE shared httpx.AsyncClient, ledger services + outbox drainer, the
+NLU, ASR engines and TTS voices loaded once (prompt cache warmed), the call registry, the AudioSocket server.
+Shut-down reverses it: no new calls, live calls ended, drainer stopped, client closed, database disposed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from dialogs.engine import Dialog
+from dialogs.meeting.sql import meeting_ports
+from dialogs.prompts import CATALOGS, render, value_names
+from dialogs.store import SqlStore
+from ivr.ami.client import AmiClient
+from ivr.api import calls as calls_api
+from ivr.api import health as health_api
+from ivr.api import meetings as meetings_api
+from ivr.audiosocket.server import AudioSocketServer, CallHandler
+from ivr.calls.engines import load_asr_engines
+from ivr.calls.registry import CallRegistry
+from ivr.calls.session import CallInfo, CallSession, SessionDeps, Transferrer
+from ivr.calls.timings import TimingStore
+from ivr.runtime import Runtime
+from ivr.settings import Settings
+from ivr.softphone.router import include_softphone
+from ledger_client.services import build_ledger_services
+from models.base import make_sessionmaker, utcnow
+from models.crypto import install_keyring, keyring_from_settings
+from models.migrate import engine_for, upgrade_to_head
+from nlu.client import RasaClient
+from nlu.understand import Nlu
+from speech.tts.speaker import Speaker
+
+log = logging.getLogger(__name__)
+
+
+class SoftphoneCalls:
+    """Lets the browser softphone open a call into the same pipeline (registered exactly like an Asterisk call)."""
+
+    def __init__(self, registry: CallRegistry) -> None:
+        self._registry = registry
+
+    async def open_call(self, caller: str) -> tuple[uuid.UUID, CallHandler]:
+        info = self._registry.register(caller=caller, dialled="softphone")
+        session = self._registry.accept(info.call_id)
+        assert session is not None
+        return info.call_id, session
+
+
+def static_prompts(languages: list[str]) -> list[tuple[str, str]]:
+    """(lang, text) of every catalog prompt without values: rendered before the first call."""
+    return [(lang, render(pid, {}, lang)) for lang in languages if lang in CATALOGS
+            for pid, template in CATALOGS[lang].items() if not value_names(template)]
+
+
+def session_factory(deps: SessionDeps) -> Callable[[CallInfo, Callable[[CallSession], None]], CallSession]:
+    def new(info: CallInfo, on_end: Callable[[CallSession], None]) -> CallSession:
+        return CallSession(info, deps, on_end=on_end)
+
+    return new
+
+
+@asynccontextmanager
+async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIterator[Runtime]:
+    """The whole IVR runtime (used by the app's lifespan, the bench and tests)."""
+    install_keyring(keyring_from_settings(settings))
+    await asyncio.to_thread(upgrade_to_head, settings)
+    engine = engine_for(settings)
+    sessions = make_sessionmaker(engine)
+    timeout = httpx.Timeout(settings.ledger.read_timeout_s, connect=settings.ledger.connect_timeout_s)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    try:
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
+            ledger = build_ledger_services(settings=settings, http=http, sessions=sessions)
+            nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
+            store = SqlStore(sessions)
+            cfg = settings.calls
+            asr = await load_asr_engines(settings.speech, cfg.languages)
+            speaker = Speaker(settings)
+            for lang in cfg.languages:
+                await asyncio.to_thread(speaker.engine, lang)  # voices load once, before the first call
+            if cfg.warm_prompts:
+                warmed = await speaker.warm(static_prompts(cfg.languages), show_progress=show_progress)
+                log.info("prompt cache warmed: %d static prompts", warmed)
+            transferrer, ami = await _start_ami(settings)
+
+            def new_dialog(call_id: uuid.UUID) -> Dialog:
+                return Dialog(ledger=ledger.reads, nlu=nlu, store=store, clock=utcnow, settings=settings.dialogs,
+                              call_id=call_id, meetings=meeting_ports(ledger.outbox, sessions))
+
+            deps = SessionDeps(speaker=speaker, asr_for=asr.for_lang, new_dialog=new_dialog,
+                               timings=TimingStore(sessions), settings=cfg, vad=settings.speech.vad,
+                               transferrer=transferrer)
+            registry = CallRegistry(cfg, session_factory(deps))
+            server = AudioSocketServer(settings.audiosocket, registry)
+            ledger.drainer.start()
+            try:
+                await server.start()
+                try:
+                    yield Runtime(settings, http, ledger, speaker, asr, registry, server, list(asr.notes))
+                finally:
+                    await server.stop()
+                    await registry.stop()
+            finally:
+                await ledger.drainer.stop()
+                if ami is not None:
+                    await ami.close()
+    finally:
+        engine.dispose()
+
+
+async def _start_ami(settings: Settings) -> tuple[Transferrer | None, AmiClient | None]:
+    if not settings.calls.ami_enabled:
+        return None, None
+    ami = AmiClient(settings.ami)
+    await ami.start()  # then reconnects in the background; a transfer while it is down hands back to the dialplan
+    return ami, ami
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app for `settings` (built by the caller, never at import time)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with run_ivr(settings) as runtime:
+            app.state.runtime = runtime
+            app.state.softphone_calls = SoftphoneCalls(runtime.registry)
+            yield
+
+    app = FastAPI(title="MiKashBoks Voice", lifespan=lifespan)
+    app.state.settings = settings
+    app.include_router(calls_api.router)
+    app.include_router(health_api.router)
+    app.include_router(meetings_api.router)  # admin: meetings recorded by phone, entries, recordings (audited)
+    include_softphone(app, settings)  # /phone and /phone/ws (off in production unless IVR_SOFTPHONE__ENABLED)
+    return app

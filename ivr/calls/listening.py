@@ -1,0 +1,187 @@
+"""One Listen of a call: keypad digits (terminator, inter-digit timeout), speech (endpointer + ASR), barge-in,
+no-input — turned into exactly one dialog event, with the timings of the turn.
+
+Clock: the endpointer works in milliseconds on the call's clock (monotonic since the call began). Frames carry
+their arrival time; frames arriving within `jitter_ms` of the previous frame's end are contiguous (TCP bursts),
+later ones leave a gap (a held key or silence suppression), which is neither speech nor silence (vad.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from dialogs.actions import Listen
+from dialogs.events import Digits, Event, NoInput, Utterance
+from ivr.calls.config import CallSettings
+from ivr.calls.media import FrameInbox
+from ivr.calls.playout import Playout
+from ivr.frames import CallerAudio, Dtmf, Hangup
+from speech.asr.base import AsrEngine, AsrError
+from speech.asr.listener import Final, Listener
+from speech.vad import SpeechStarted
+from speech.vad_config import VadSettings
+
+log = logging.getLogger(__name__)
+# The session owns the no-input timer (it starts when the prompt has finished playing, not when listening
+# starts), so the endpointer's own timer is pushed out of the way.
+ENDPOINTER_NO_INPUT_MS = 24 * 3600 * 1000
+
+
+@dataclass
+class TurnTimes:
+    """Monotonic instants of one turn (None = not reached)."""
+
+    listen_started: float
+    speech_end: float | None = None
+    asr_final: float | None = None
+
+
+class CallClock:
+    """Milliseconds since the call began, and contiguous timestamps for inbound frames."""
+
+    def __init__(self, jitter_ms: int) -> None:
+        self.t0 = time.monotonic()
+        self._jitter = jitter_ms
+        self._next_ms = 0
+
+    def ms(self, t: float | None = None) -> int:
+        return round(((time.monotonic() if t is None else t) - self.t0) * 1000)
+
+    def at(self, ms: int) -> float:
+        return self.t0 + ms / 1000
+
+    def stamp(self, frame: CallerAudio, floor_ms: int) -> int:
+        """Timestamp (start of the frame, ms) for an inbound frame; never earlier than the previous one's end."""
+        dur = round(frame.duration_ms)
+        arrived = self.ms(frame.arrived) - dur
+        ts = self._next_ms if arrived < self._next_ms + self._jitter else arrived
+        ts = max(ts, floor_ms)
+        self._next_ms = ts + dur
+        return ts
+
+
+class ListenTurn:
+    """Collects the caller's answer to one Listen. `run()` → the dialog event, or None when the caller hung up."""
+
+    def __init__(self, listen: Listen, *, inbox: FrameInbox, playout: Playout, clock: CallClock,
+                 engine: AsrEngine | None, lang: str, vad: VadSettings, settings: CallSettings,
+                 call_label: str) -> None:
+        self.listen = listen
+        self._inbox = inbox
+        self._playout = playout
+        self._clock = clock
+        self._settings = settings
+        self._label = call_label
+        self.times = TurnTimes(time.monotonic())
+        self._start_ms = clock.ms(self.times.listen_started)
+        self._listener: Listener | None = None
+        if listen.speech and engine is not None:
+            # Engines that constrain decoding to a phrase list get the Listen's phrases (Vosk: ~10x cheaper and far
+            # more accurate); open-vocabulary engines (Whisper) transcribe freely and leave meaning to the NLU, since
+            # snapping "how much have I saved" onto one menu word would throw the caller's words away.
+            grammar = list(listen.phrases) if listen.phrases and engine.capabilities.grammar else None
+            vad_here = vad.model_copy(update={"no_input_timeout_ms": ENDPOINTER_NO_INPUT_MS})
+            self._listener = Listener(engine, lang, rate=8000, grammar=grammar, vad=vad_here,
+                                      start_ms=self._start_ms)
+        self._digits = ""
+        self._last_digit: float | None = None
+        self._speech_at_ms: int | None = None  # where the current voiced run began
+
+    async def run(self) -> Event | None:
+        try:
+            return await self._collect()
+        finally:
+            if self._listener is not None:
+                await self._listener.aclose()
+
+    async def _collect(self) -> Event | None:
+        tick = self._settings.tick_ms / 1000
+        while True:
+            frame = await self._inbox.get(tick)
+            if isinstance(frame, Hangup):
+                return None
+            if isinstance(frame, Dtmf):
+                event = self._on_digit(frame.digit)
+                if event is not None:
+                    return event
+            elif isinstance(frame, CallerAudio):
+                event = await self._on_audio(frame)
+                if event is not None:
+                    return event
+            event = await self._on_clock()
+            if event is not None:
+                return event
+
+    # --- keypad ---------------------------------------------------------------------------------------------------
+
+    def _on_digit(self, digit: str) -> Event | None:
+        if digit == self.listen.terminator and not self._digits:
+            return None  # a stray terminator (e.g. '#' after a PIN that was already complete): not an answer
+        if self._playout.interruptible_now:
+            self._playout.barge_in()  # a key press always interrupts an interruptible prompt
+        if self._listener is not None:
+            self._listener = None  # keypad wins over speech in progress (closed in run())
+        if self.listen.terminator is not None and digit == self.listen.terminator:
+            return Digits(self._digits)
+        self._digits += digit
+        self._last_digit = time.monotonic()
+        if len(self._digits) >= self.listen.max_digits:
+            return Digits(self._digits)
+        return None
+
+    # --- speech ---------------------------------------------------------------------------------------------------
+
+    async def _on_audio(self, frame: CallerAudio) -> Event | None:
+        listener = self._listener
+        if listener is None or self._digits:
+            return None
+        playing = self._playout.playing
+        if playing and not self._playout.interruptible_now:
+            return None  # the caller talks over a prompt that may not be cut (figures, PIN): not an answer
+        ts = self._clock.stamp(frame, self._start_ms)
+        try:
+            events = await listener.feed(frame.pcm, ts)
+        except AsrError as exc:
+            log.warning("call %s: ASR failed (%s); treated as no input", self._label, exc)
+            return NoInput()
+        for ev in events:
+            if isinstance(ev, SpeechStarted):
+                self._speech_at_ms = ev.at_ms
+            elif isinstance(ev, Final):
+                return self._final(ev)
+        if (self._speech_at_ms is not None and listener.endpointer.speaking and self._playout.interruptible_now
+                and ts + round(frame.duration_ms) - self._speech_at_ms >= self._settings.barge_in_ms):
+            dropped = self._playout.barge_in()
+            log.info("call %s: barge-in, %d queued frames dropped", self._label, dropped)
+        return None
+
+    def _final(self, ev: Final) -> Event:
+        self.times.speech_end = self._clock.at(ev.utterance.end_ms)
+        self.times.asr_final = time.monotonic()
+        return Utterance(ev.result.text, ev.result.confidence)
+
+    # --- timers ---------------------------------------------------------------------------------------------------
+
+    async def _on_clock(self) -> Event | None:
+        now = time.monotonic()
+        if self._digits:
+            if self._last_digit is not None and now - self._last_digit >= self.listen.inter_digit_timeout_s:
+                return Digits(self._digits)
+            return None
+        listener = self._listener
+        if listener is not None:
+            try:
+                for ev in await listener.tick(self._clock.ms(now)):
+                    if isinstance(ev, Final):
+                        return self._final(ev)
+            except AsrError as exc:
+                log.warning("call %s: ASR failed (%s); treated as no input", self._label, exc)
+                return NoInput()
+            if listener.endpointer.speaking:
+                return None
+        idle = self._playout.idle_since
+        if idle is not None and now - max(idle, self.times.listen_started) >= self.listen.no_input_timeout_s:
+            return NoInput()
+        return None

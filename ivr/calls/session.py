@@ -1,0 +1,251 @@
+"""One CallSession per call: inbound frames → endpointer/ASR → dialog (NLU, ledger) → TTS/prompt cache → paced audio.
+
+The session is transport-agnostic: it plays through a `MediaPort` and reads a `FrameInbox`. For AudioSocket it is
+also the server's `CallHandler` (started → attach the paced transport; on_frame → inbox). Every call ends the same
+way, whoever hangs up: the recogniser is closed, the dialog stores the outcome, the task is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from dialogs.actions import Action, End, Listen, Say, Transfer
+from dialogs.engine import Dialog
+from dialogs.events import CallStarted, HangUp, Utterance
+from dialogs.prompts import render
+from ivr.audiosocket.transport import AudioTransport
+from ivr.calls.config import CallSettings
+from ivr.calls.listening import CallClock, ListenTurn
+from ivr.calls.media import AudioSocketMedia, FrameInbox, MediaPort
+from ivr.calls.playout import Playout
+from ivr.calls.timings import TimingStore, TurnTimings
+from ivr.frames import Hangup, InboundFrame
+from speech.asr.base import AsrEngine
+from speech.tts.speaker import Speaker
+from speech.vad_config import VadSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """What the dialplan told us when it registered the call (caller is PII: never logged)."""
+
+    call_id: uuid.UUID
+    caller: str = field(repr=False)
+    dialled: str = ""
+    channel: str = ""
+    direction: str = "in"
+
+
+class Transferrer(Protocol):
+    """AMI Redirect of the caller's channel (ivr.ami.AmiClient satisfies it)."""
+
+    async def redirect(self, channel: str, *, exten: str, context: str | None = None, priority: int = 1) -> None:
+        ...
+
+
+@dataclass
+class SessionDeps:
+    """What every call shares (built once per process by the app's lifespan)."""
+
+    speaker: Speaker
+    asr_for: Callable[[str], AsrEngine | None]
+    new_dialog: Callable[[uuid.UUID], Dialog]
+    timings: TimingStore | None
+    settings: CallSettings
+    vad: VadSettings
+    transferrer: Transferrer | None = None
+
+
+@dataclass
+class TurnLatency:
+    """End of caller speech → first bot audio frame due (ms), per spoken turn (for ops and the bench)."""
+
+    speech_to_audio_ms: list[int] = field(default_factory=list)
+
+
+class CallSession:
+    """Runs one call. `attach(media)` starts it; `on_frame()` feeds it; `finished` resolves when all is cleaned up."""
+
+    def __init__(self, info: CallInfo, deps: SessionDeps, *, on_end: Callable[[CallSession], None] | None = None,
+                 ) -> None:
+        self.info = info
+        self.deps = deps
+        self.inbox = FrameInbox()
+        self.latency = TurnLatency()
+        self.outcome: str | None = None
+        self._on_end = on_end
+        self._task: asyncio.Task[None] | None = None
+        self._playout: Playout | None = None
+        self._media: MediaPort | None = None
+        self._clock = CallClock(deps.settings.jitter_ms)
+        self._sink: object | None = None  # a softphone shows both sides' words; AudioSocket has no screen
+        self._label = str(info.call_id)
+
+    # --- AudioSocket CallHandler ----------------------------------------------------------------------------------
+
+    async def started(self, call_id: uuid.UUID, transport: AudioTransport) -> None:
+        self._sink = transport if callable(getattr(transport, "show_text", None)) else None
+        self.attach(AudioSocketMedia(transport))
+
+    async def on_frame(self, frame: InboundFrame) -> None:
+        self.inbox.put(frame)
+        if isinstance(frame, Hangup):
+            await self.wait_finished(self.deps.settings.hangup_grace_s)
+
+    # --- transport-agnostic API -----------------------------------------------------------------------------------
+
+    def attach(self, media: MediaPort) -> None:
+        """Media is up: start the conversation (once)."""
+        if self._task is not None:
+            raise RuntimeError(f"call {self._label} already started")
+        self._media = media
+        self._playout = Playout(media)
+        self._task = asyncio.create_task(self._run(), name=f"call-{self._label}")
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def wait_finished(self, timeout: float) -> None:
+        """Wait for the session to clean up after a hang-up; cancel it if it takes longer than `timeout`."""
+        task = self._task
+        if task is None or task.done():
+            if task is None:
+                self._finish()
+            return
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            log.warning("call %s: session did not end %.1f s after hang-up; cancelling it", self._label, timeout)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def cancel(self) -> None:
+        """Server shutdown: end the call now."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        elif self._task is None:
+            self._finish()
+
+    # --- the conversation -----------------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        dialog = self.deps.new_dialog(self.info.call_id)
+        hung_up = False
+        try:
+            actions = await dialog.handle(CallStarted(self.info.caller, direction=self.info.direction))  # type: ignore[arg-type]
+            await self._perform(actions, dialog.lang)
+            while True:
+                if self.outcome is not None:
+                    break
+                listen = dialog.listening
+                if listen is None:
+                    self.outcome = "ended"
+                    await self._hangup()
+                    break
+                turn = self._listen_turn(listen, dialog.lang)
+                event = await turn.run()
+                if isinstance(event, Utterance) and event.transcript:
+                    self._show("caller", event.transcript)
+                if event is None:
+                    hung_up = True
+                    break
+                actions = await dialog.handle(event)
+                await self._after_turn(turn, actions, dialog.lang)
+        except asyncio.CancelledError:
+            hung_up = True
+            raise
+        except Exception:
+            log.exception("call %s: pipeline failed; hanging up this call", self._label)
+            self.outcome = "failed"
+            with contextlib.suppress(Exception):
+                await self._hangup()
+        finally:
+            if hung_up or self.outcome in (None, "failed"):
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(dialog.handle(HangUp()))
+            self.outcome = self.outcome or "hangup"
+            self._finish()
+
+    def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
+        self.inbox.drop_audio_before(time.monotonic())  # caller audio heard while the bot was thinking
+        assert self._playout is not None
+        return ListenTurn(listen, inbox=self.inbox, playout=self._playout, clock=self._clock,
+                          engine=self.deps.asr_for(lang), lang=lang, vad=self.deps.vad,
+                          settings=self.deps.settings, call_label=self._label)
+
+    async def _after_turn(self, turn: ListenTurn, actions: list[Action], lang: str) -> None:
+        first_audio = await self._perform(actions, lang)
+        t = turn.times
+        if t.speech_end is not None and first_audio is not None:
+            self.latency.speech_to_audio_ms.append(round((first_audio - t.speech_end) * 1000))
+        if self.deps.timings is None:
+            return
+
+        def rel(x: float | None) -> int | None:
+            return None if x is None else max(0, round((x - t.listen_started) * 1000))
+
+        try:
+            await self.deps.timings.record_last_turn(
+                self.info.call_id, TurnTimings(rel(t.speech_end), rel(t.asr_final), rel(first_audio)))
+        except Exception:
+            log.exception("call %s: could not store turn timings", self._label)
+
+    async def _perform(self, actions: list[Action], lang: str) -> float | None:
+        """Say/Transfer/End in order; returns when the first audio frame is due (None if nothing was said)."""
+        assert self._playout is not None
+        first: float | None = None
+        for action in actions:
+            if self.inbox.hangup is not None:
+                return first
+            if isinstance(action, Say):
+                text = render(action.prompt_id, action.values, action.lang or lang)
+                self._show("bot", text)
+                pcm = await self.deps.speaker.say(text, action.lang or lang, pii=bool(action.values))
+                due = self._playout.play(pcm, interruptible=action.interruptible)
+                first = due if first is None else first
+            elif isinstance(action, Transfer):
+                await self._transfer(action)
+            elif isinstance(action, End):
+                await self._playout.drain(self.deps.settings.end_drain_timeout_s, self.inbox.closed)
+                self.outcome = action.outcome
+                await self._hangup()
+        return first
+
+    async def _transfer(self, action: Transfer) -> None:
+        assert self._playout is not None
+        await self._playout.drain(self.deps.settings.end_drain_timeout_s, self.inbox.closed)
+        self.outcome = "transferred"
+        t = self.deps.transferrer
+        if t is not None and self.info.channel:
+            try:
+                await t.redirect(self.info.channel, exten=action.destination)
+                log.info("call %s: transferred to a %s over AMI", self._label, action.kind)
+                return
+            except Exception as exc:
+                log.warning("call %s: AMI redirect failed (%s); handing back to the dialplan", self._label, exc)
+        await self._hangup()  # 0x00: AudioSocket() returns and the dialplan continues
+
+    def _show(self, speaker: str, text: str) -> None:
+        if self._sink is not None:
+            self._sink.show_text(speaker, text)  # type: ignore[attr-defined]
+
+    async def _hangup(self) -> None:
+        if self._media is not None:
+            await self._media.hangup()
+
+    def _finish(self) -> None:
+        if self._on_end is not None:
+            on_end, self._on_end = self._on_end, None
+            on_end(self)
