@@ -30,12 +30,15 @@ OUTCOME_OF_REASON = {
 }
 # Answer-time margin on top of the ring time before an Originate without OriginateResponse counts as failed.
 RESPONSE_MARGIN_S = 30.0
+# Unmatched Hangups remembered (most are other channels' or failed attempts'); enough for any burst of calls.
+HUNG_MEMORY = 1000
 
 
 @dataclass(frozen=True)
 class Placed:
     outcome: str  # answered | busy | no_answer | failed | congestion
     cause: int | None = None
+    ended: bool = False  # answered, and its Hangup already arrived (a very short call)
 
 
 class CallPlacer(Protocol):
@@ -54,6 +57,8 @@ class AmiPlacer:
         self._s = settings
         self._ring_s = ring_s
         self._answered: dict[str, uuid.UUID] = {}  # AMI Uniqueid → call UUID
+        # Hangups not (yet) matched to an answered call: the event can be read before place() sees its answer.
+        self._hung: dict[str, int] = {}
         self._on_end: OnEnd | None = None
         self._watch: asyncio.Task[None] | None = None
 
@@ -83,6 +88,8 @@ class AmiPlacer:
             log.warning("reminder call %s not placed: %s", dial.call_id, type(exc).__name__)
             return Placed("failed")
         if response.answered:
+            if response.uniqueid in self._hung:  # checked and registered in one step: no event can slip between
+                return Placed("answered", self._hung.pop(response.uniqueid), ended=True)
             self._answered[response.uniqueid] = dial.call_id
             return Placed("answered")
         reason = response.reason
@@ -91,7 +98,12 @@ class AmiPlacer:
     async def _hangups(self, sub: EventSubscription) -> None:
         async with sub:
             async for event in sub:
-                if isinstance(event, Hangup) and event.uniqueid in self._answered:
-                    call_id = self._answered.pop(event.uniqueid)
-                    if self._on_end is not None:
-                        await self._on_end(call_id, event.cause)
+                if not isinstance(event, Hangup):
+                    continue
+                call_id = self._answered.pop(event.uniqueid, None)
+                if call_id is None:
+                    self._hung[event.uniqueid] = event.cause
+                    while len(self._hung) > HUNG_MEMORY:
+                        self._hung.pop(next(iter(self._hung)))
+                elif self._on_end is not None:
+                    await self._on_end(call_id, event.cause)

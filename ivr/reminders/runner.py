@@ -52,12 +52,17 @@ class Runner:
         self._clock = clock
         self._enabled = enabled
         self._live: dict[uuid.UUID, float] = {}  # answered call → monotonic time placed
+        self._over: set[uuid.UUID] = set()  # answered calls whose end was reported
         self._ended = asyncio.Event()
+        # The answer and the end of one call are stored one after the other, never interleaved.
+        self._lock = asyncio.Lock()
         placer.set_on_end(self._on_end)
 
     async def _on_end(self, call_id: uuid.UUID, cause: int | None) -> None:
-        await self._store.call_ended(call_id, self._clock(), cause)
-        self._live.pop(call_id, None)
+        async with self._lock:
+            await self._store.call_ended(call_id, self._clock(), cause)
+            self._over.add(call_id)
+            self._live.pop(call_id, None)
         self._ended.set()
 
     async def run(self, *, progress: Progress | None = None, plan: bool = True) -> RunReport:
@@ -101,7 +106,10 @@ class Runner:
     async def _place(self, dial: Dial, report: RunReport) -> None:
         placed = await self._placer.place(dial)
         report.outcomes[placed.outcome] += 1
-        if placed.outcome == "answered":
-            self._live[dial.call_id] = time.monotonic()
-        await self._store.dial_result(dial.call_id, placed.outcome, self._clock(), placed.cause)
+        async with self._lock:
+            status = await self._store.dial_result(dial.call_id, placed.outcome, self._clock(), placed.cause)
+            if placed.ended:
+                await self._store.call_ended(dial.call_id, self._clock(), placed.cause)
+            elif status == "in_call" and dial.call_id not in self._over:
+                self._live[dial.call_id] = time.monotonic()
         self._ended.set()

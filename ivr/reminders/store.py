@@ -254,9 +254,12 @@ class ReminderStore:
             attempt.outcome, r.last_outcome = outcome, outcome
             call = s.get(Call, call_id)
             if outcome == "answered":
-                r.status = "in_call"
-                if call is not None:
+                if call is not None and call.answered_at is None:
                     call.answered_at = now
+                if attempt.ended_at is None:
+                    r.status = "in_call"
+                elif r.status in ACTIVE_STATUSES:  # its end was stored first (a very short call)
+                    r.status = "done"
                 return r.status
             attempt.ended_at, attempt.cause = now, cause
             if call is not None and call.ended_at is None:

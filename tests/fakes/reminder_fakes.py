@@ -75,6 +75,8 @@ class FakePlacer:
     outcomes: dict[str, str] = field(default_factory=dict)
     talk_s: float = 0.02
     hang_up: bool = True  # False: answered calls never report an end (lost Hangup)
+    end_first: bool = False  # the end of an answered call is reported before place() returns (a very short call)
+    ended_flag: bool = False  # place() says the answered call has already ended (Placed.ended)
     placed: list[Dial] = field(default_factory=list)
     live: set[uuid.UUID] = field(default_factory=set)
     max_live: int = 0
@@ -98,6 +100,14 @@ class FakePlacer:
         if outcome != "answered":
             self.live.discard(dial.call_id)
             return Placed(outcome, {"busy": 17, "no_answer": 19}.get(outcome))
+        if self.end_first:
+            self.live.discard(dial.call_id)
+            assert self._on_end is not None
+            await self._on_end(dial.call_id, 16)
+            return Placed("answered")
+        if self.ended_flag:
+            self.live.discard(dial.call_id)
+            return Placed("answered", 16, ended=True)
         if self.hang_up:
             task = asyncio.create_task(self._end_later(dial.call_id))
             self._tasks.add(task)

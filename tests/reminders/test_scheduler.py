@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from datetime import UTC, date, datetime, timedelta
 
@@ -196,3 +197,18 @@ async def test_paused_groups_wait_and_resume(env: Env) -> None:
     runner, _ = env.runner(lg, placer, meeting_hours_before=0)
     await runner.run()
     assert sorted(d.group_id for d in placer.placed) == ["g-a", "g-a", "g-b", "g-b"]
+
+
+async def test_a_call_that_ends_before_its_answer_is_stored_does_not_hang_the_run(env: Env) -> None:
+    lg = ledger(("g-a", "Africa/Nairobi", 2))
+    await add_contacts(env, lg)
+    env.clock.now = EVE_DUE
+    for placer in (FakePlacer(end_first=True), FakePlacer(ended_flag=True)):
+        runner, _ = env.runner(lg, placer, meeting_hours_before=0, call_expiry_s=600)
+        report = await asyncio.wait_for(runner.run(), 10)  # never waits for the 600 s expiry
+        assert report.outcomes["answered"] == 2
+        assert {(r.status, r.last_outcome) for r in rows(env)} == {("done", "answered")}
+        with env.sessions() as s:
+            assert all(a.ended_at is not None for a in s.scalars(select(ReminderAttempt)))
+        lg.events = [meeting(g, THURSDAY + timedelta(days=7)) for g in lg.groups]
+        env.clock.now += timedelta(days=7)
