@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
+from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.ami import AmiClient
 from ivr.reminders.placer import AmiPlacer
@@ -28,26 +30,32 @@ class Reminders:
 
 @asynccontextmanager
 async def reminders_service(settings: Settings, *, clock: Clock = utcnow, dial: bool = False,
-                            ami: AmiClient | None = None) -> AsyncIterator[Reminders]:
-    """Migrate, connect, yield; with `dial=True` also log in to AMI (or use the given, already started client)."""
-    upgrade_to_head(settings)
-    engine = engine_for(settings)
-    try:
-        async with AsyncExitStack() as stack:
+                            ami: AmiClient | None = None, http: httpx.AsyncClient | None = None,
+                            sessions: sessionmaker[Session] | None = None) -> AsyncIterator[Reminders]:
+    """Migrate, connect, yield; with `dial=True` also log in to AMI (or use the given, already started client).
+
+    Inside the app pass its shared `http` client and `sessions` (one client, one engine per process); the CLI
+    builds its own.
+    """
+    async with AsyncExitStack() as stack:
+        if sessions is None:
+            await asyncio.to_thread(upgrade_to_head, settings)
+            engine = engine_for(settings)
+            stack.callback(engine.dispose)
+            sessions = make_sessionmaker(engine)
+        if http is None:
             http = await stack.enter_async_context(httpx.AsyncClient())
-            store = ReminderStore(make_sessionmaker(engine), settings.reminders)
-            planner = Planner(ledger=LedgerClient(http=http, settings=settings.ledger), store=store,
-                              settings=settings.reminders)
-            runner = None
-            if dial:
-                if ami is None:
-                    ami = AmiClient(settings.ami)
-                    await ami.start()  # typed one-line error naming IVR_AMI__HOST/PORT/SECRET when it fails
-                    stack.push_async_callback(ami.close)
-                placer = await stack.enter_async_context(AmiPlacer(ami, settings.reminders,
-                                                                   settings.ami.originate_ring_s))
-                runner = Runner(planner=planner, store=store, placer=placer, clock=clock,
-                                enabled=settings.reminders.enabled)
-            yield Reminders(store, planner, runner)
-    finally:
-        engine.dispose()
+        store = ReminderStore(sessions, settings.reminders)
+        planner = Planner(ledger=LedgerClient(http=http, settings=settings.ledger), store=store,
+                          settings=settings.reminders)
+        runner = None
+        if dial:
+            if ami is None:
+                ami = AmiClient(settings.ami)
+                await ami.start()  # typed one-line error naming IVR_AMI__HOST/PORT/SECRET when it fails
+                stack.push_async_callback(ami.close)
+            placer = await stack.enter_async_context(AmiPlacer(ami, settings.reminders,
+                                                               settings.ami.originate_ring_s))
+            runner = Runner(planner=planner, store=store, placer=placer, clock=clock,
+                            enabled=settings.reminders.enabled)
+        yield Reminders(store, planner, runner)
