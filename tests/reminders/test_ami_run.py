@@ -125,12 +125,13 @@ class Member:
 
 async def test_a_run_over_the_demo_data(tmp_path: Path, ledger_server: LedgerCoreProcess) -> None:
     members = [m for m in demo_members() if m.group_id == UMOJA]
-    grace, mary, faith = members[0], members[1], members[3]
+    grace, mary, faith, esther, joyce = members[0], members[1], members[3], members[4], members[5]
     async with peer() as amipeer:
         settings = settings_for(tmp_path, ledger_server, amipeer.port)
         meeting = await next_umoja_meeting(ledger_server, settings)
         clock = FakeClock((meeting - timedelta(days=1)).replace(hour=18, minute=30).astimezone(ZoneInfo("UTC")))
-        amipeer.outcomes = {channel(grace.phone): "busy", channel(mary.phone): "noanswer"}
+        amipeer.outcomes = {channel(grace.phone): "busy", channel(mary.phone): "noanswer",
+                            channel(esther.phone): "congestion", channel(joyce.phone): "fail"}
         ami = AmiClient(settings.ami)
         await ami.start()
         member = Member(settings, ami, amipeer, clock, {channel(faith.phone): ["yes", "#9"]}).start()
@@ -150,7 +151,7 @@ async def test_a_run_over_the_demo_data(tmp_path: Path, ledger_server: LedgerCor
                     with svc.store._sessions() as s:
                         call = s.get(Call, uuid.UUID(variables["IVR_CALL_UUID"]))
                         assert call is not None and (call.direction, call.purpose) == ("out", "reminder")
-                assert report.outcomes == {"answered": 13, "busy": 1, "no_answer": 1}
+                assert report.outcomes == {"answered": 11, "busy": 1, "no_answer": 1, "congestion": 1, "failed": 1}
                 assert member.max_live <= 3 and report.max_concurrent == 3  # Umoja's cap: 3 at once, and used
 
                 # the answered calls heard the right day, in English
@@ -165,16 +166,18 @@ async def test_a_run_over_the_demo_data(tmp_path: Path, ledger_server: LedgerCor
                     assert by_member[grace.member_id].next_attempt_at == clock.now + timedelta(minutes=15)
                     assert by_member[faith.member_id].opted_out and by_member[faith.member_id].status == "done"
                     confirmed = sum(r.confirmed for r in by_member.values())
-                    assert confirmed == 12 and all(r.listened for r in by_member.values() if r.status == "done")
+                    assert confirmed == 10 and all(r.listened for r in by_member.values() if r.status == "done")
                     outcomes = {r.member_id: [a.outcome for a in r.attempt_rows] for r in by_member.values()}
                     assert outcomes[mary.member_id] == ["no_answer"] and outcomes[grace.member_id] == ["busy"]
+                    assert outcomes[esther.member_id] == ["congestion"] and outcomes[joyce.member_id] == ["failed"]
 
                 # +15 min: the busy and the unanswered members are retried; Grace answers this time
                 amipeer.outcomes = {channel(mary.phone): "noanswer"}
                 clock.advance(minutes=15)
                 retry = await asyncio.wait_for(svc.runner.run(), 30)
-                assert sorted(d.phone for d in retry.dials) == sorted([grace.phone, mary.phone])
-                assert retry.outcomes == {"answered": 1, "no_answer": 1}
+                retried = [grace.phone, mary.phone, esther.phone, joyce.phone]
+                assert sorted(d.phone for d in retry.dials) == sorted(retried)
+                assert retry.outcomes == {"answered": 3, "no_answer": 1}
                 with svc.store._sessions() as s:
                     attempts = s.scalars(select(ReminderAttempt).join(Reminder).where(
                         Reminder.member_id == grace.member_id).order_by(ReminderAttempt.seq)).all()
@@ -192,7 +195,7 @@ async def test_a_run_over_the_demo_data(tmp_path: Path, ledger_server: LedgerCor
                 assert mary.phone in called  # last week's reminder expired with its meeting; this week's is new
                 assert any(ln.candidate.member_id == faith.member_id and "opted out" in ln.reason
                            for ln in nxt.planned)
-                assert len([a for a in amipeer.actions if a.get("action") == ["Originate"]]) == before + 2 + 14
+                assert len([a for a in amipeer.actions if a.get("action") == ["Originate"]]) == before + 4 + 14
         finally:
             await member.stop()
             await ami.close()
