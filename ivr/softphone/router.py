@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse
 from starlette.websockets import WebSocketState
 
 from ivr.audiosocket.server import CallHandler
+from ivr.calls.registry import TooManyCalls
 from ivr.settings import Settings
 from ivr.softphone import protocol
 from ivr.softphone.port import WebSocketTransport, serve_call
@@ -84,6 +85,9 @@ def softphone_router(settings: Settings, get_calls: Callable[[Any], SoftphoneCal
             return
         except CallsUnavailable as exc:
             await _close(ws, protocol.error(str(exc)), code=CLOSE_BUSY)
+            return
+        except TooManyCalls:  # the whole IVR is at IVR_CALLS__MAX_CALLS (phone and browser calls together)
+            await _close(ws, protocol.error("all lines are busy: try again in a minute"), code=CLOSE_BUSY)
             return
         except WebSocketDisconnect:
             return

@@ -44,14 +44,14 @@ class ScriptedCall:
 class ScriptedCalls:
     """SoftphoneCalls for tests: hands out ScriptedCall handlers and remembers the caller IDs asked for."""
 
-    def __init__(self, greeting: bytes, long_pcm: bytes = b"", fail: bool = False) -> None:
+    def __init__(self, greeting: bytes, long_pcm: bytes = b"", fail: Exception | None = None) -> None:
         self.greeting, self.long_pcm, self.fail = greeting, long_pcm, fail
         self.calls: list[ScriptedCall] = []
         self.callers: list[str] = []
 
     async def open_call(self, caller: str) -> tuple[uuid.UUID, ScriptedCall]:
-        if self.fail:
-            raise RuntimeError("registry broke")
+        if self.fail is not None:
+            raise self.fail
         self.callers.append(caller)
         call = ScriptedCall(self.greeting, self.long_pcm)
         self.calls.append(call)

@@ -14,6 +14,7 @@ import pytest
 import websockets
 from fastapi import FastAPI
 
+from ivr.calls.registry import TooManyCalls
 from ivr.frames import CallerAudio, Dtmf, Hangup, HangupCause
 from ivr.softphone.router import softphone_router
 from tests.fakes.softphone_fakes import ScriptedCalls
@@ -218,7 +219,11 @@ async def test_lines_busy_and_pipeline_failures_are_clear(base_url: str, calls: 
             with pytest.raises(websockets.ConnectionClosed):
                 await asyncio.wait_for(c.recv(), 5)
             assert c.close_code == 1013
-    calls.fail = True
+    calls.fail = TooManyCalls("60 calls already admitted (IVR_CALLS__MAX_CALLS)")
+    async with websockets.connect(ws_url(base_url)) as d:
+        await d.send(json.dumps({"type": "call", "caller": "0700000001"}))
+        assert await next_json(d) == {"type": "error", "message": "all lines are busy: try again in a minute"}
+    calls.fail = RuntimeError("registry broke")
     async with websockets.connect(ws_url(base_url)) as d:
         await d.send(json.dumps({"type": "call", "caller": "0700000001"}))
         assert await next_json(d) == {"type": "error", "message": "the server could not start the call"}
