@@ -17,6 +17,7 @@ from ledger_client.types import GroupInfo, MemberPosition, Roster, UpcomingEvent
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+GROUP_DISCOVERY_DAYS = 35
 
 
 class LedgerReads(Protocol):
@@ -49,8 +50,13 @@ class Planner:
 
     async def candidates(self, now: datetime) -> list[Candidate]:
         s = self._s
-        events = await self._ledger.upcoming_events(now - timedelta(days=1), now + timedelta(days=s.horizon_days))
-        group_ids = sorted({e.group_id for e in events})
+        # The ledger API lists no groups; every active group has a meeting within a month (monthly at the least),
+        # so a month of events finds them all (for nudges), while reminders use only the horizon.
+        ahead = max(s.horizon_days, GROUP_DISCOVERY_DAYS) if s.nudge_loan_repaid else s.horizon_days
+        found = await self._ledger.upcoming_events(now - timedelta(days=1), now + timedelta(days=ahead))
+        horizon = (now + timedelta(days=s.horizon_days)).date()
+        events = [e for e in found if e.date <= horizon]
+        group_ids = sorted({e.group_id for e in found})
         groups = {g: await self._ledger.group(g) for g in group_ids}
         rosters = {g: await self._ledger.roster(g) for g in group_ids}
         out = rules.candidates(events, groups, rosters, s)

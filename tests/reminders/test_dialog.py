@@ -26,9 +26,11 @@ PHONE = "+254711000001"
 async def call_for(env: Env, kind: str = "meeting", lang: str = "en") -> tuple[ReminderDialog, FakeNlu]:
     """Plan one reminder for member g-m1 and claim it (the Call row + attempt the dialer would create)."""
     g = group_info("g", "Africa/Nairobi", language=lang, currency="TZS" if lang == "sw" else "KES")
-    event = (meeting("g", date(2026, 11, 26)) if kind == "meeting"
-             else repayment("g", "g-m1", date(2026, 11, 25), 175000))
-    lg = FakeLedgerReads({"g": g}, {"g": roster("g", 1, lang)}, events=[event])
+    events = ([meeting("g", date(2026, 11, 26))] if kind == "meeting" else
+              [repayment("g", "g-m1", date(2026, 11, 25), 175000)] if kind == "repayment" else
+              [meeting("g", date(2026, 12, 16))])  # nudge: the group is found by a meeting beyond the horizon
+    lg = FakeLedgerReads({"g": g}, {"g": roster("g", 1, lang)}, events=events,
+                         repaid_loans={"g-m1": ["L7"]} if kind == "nudge" else {})
     store = env.store(meeting_hours_before=0, repayment_days_before=0)
     await store.set_contacts([("g-m1", PHONE)])
     env.clock.now = NOW
@@ -147,3 +149,18 @@ async def test_saying_stop_in_swahili_opts_out(env: Env) -> None:
     bye = await d.handle(Utterance("acha"))
     assert "Hutapokea simu hizi za ukumbusho tena" in words(bye)
     assert reminder_row(env).opted_out is True
+
+
+async def test_a_nudge_congratulates_and_offers_only_repeat_and_stop(env: Env) -> None:
+    d, _ = await call_for(env, kind="nudge")
+    await d.handle(CallStarted(PHONE))
+    said = await d.handle(Digits("1"))
+    text = words(said)
+    assert "Congratulations, Member1! You have fully repaid your loan" in text
+    assert "confirm" not in text and "shillings" not in text
+    again = await d.handle(Digits("2"))  # nothing to confirm on a nudge: the short choices again
+    assert [a.prompt_id for a in again if isinstance(a, Say)] == ["no_match", "reminder_options_nudge"]
+    bye = await d.handle(Utterance("goodbye"))
+    assert isinstance(bye[-1], End) and bye[-1].outcome == "listened"
+    r = reminder_row(env)  # one row: the meeting is beyond the horizon, so only the nudge was planned
+    assert (r.kind, r.rule, r.listened, r.confirmed) == ("nudge", "nudge_loan_repaid", True, False)
