@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
@@ -72,6 +73,10 @@ def softphone_router(settings: Settings, get_calls: Callable[[Any], SoftphoneCal
     @router.websocket("/phone/ws")
     async def phone_ws(ws: WebSocket) -> None:
         await ws.accept()
+        if not _same_origin(ws):
+            await _close(ws, protocol.error("calls can only be placed from this server's own /phone page"),
+                         code=CLOSE_POLICY)
+            return
         try:
             caller = await _await_call_request(ws, cfg.call_request_timeout_s)
             calls = get_calls(ws.app)
@@ -110,6 +115,12 @@ def softphone_router(settings: Settings, get_calls: Callable[[Any], SoftphoneCal
         await _close(ws, *messages, protocol.ended(hangup.cause.value), code=code)
 
     return router
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """Browsers always send Origin: refuse pages of other sites (cross-site WebSocket use); tools send none."""
+    origin = ws.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
 
 
 async def _await_call_request(ws: WebSocket, timeout_s: float) -> str:

@@ -162,6 +162,17 @@ async def test_bad_first_message_gets_a_clear_error(base_url: str, calls: Script
     assert calls.calls == []
 
 
+async def test_pages_of_other_sites_cannot_place_calls(base_url: str, calls: ScriptedCalls) -> None:
+    host = base_url.removeprefix("http://")
+    async with websockets.connect(ws_url(base_url), origin="http://evil.example") as ws:  # type: ignore[arg-type]
+        assert await next_json(ws) == {"type": "error",
+                                       "message": "calls can only be placed from this server's own /phone page"}
+    async with websockets.connect(ws_url(base_url), origin=f"http://{host}") as ws:  # type: ignore[arg-type]
+        await ws.send(json.dumps({"type": "call", "caller": "0700000001"}))
+        assert (await next_json(ws))["type"] == "connected"
+    assert len(calls.calls) == 1
+
+
 async def test_no_call_request_times_out(base_url: str) -> None:
     async with websockets.connect(ws_url(base_url)) as ws:
         msg = await next_json(ws)
