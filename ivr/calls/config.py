@@ -27,8 +27,9 @@ class CallSettings(BaseModel):
     jitter_ms: int = Field(default=60, ge=0, le=500)
     # After End, the goodbye is played out before the hang-up frame, but never for longer than this.
     end_drain_timeout_s: float = Field(default=30.0, gt=0)
-    # On hang-up, the session gets this long to close its recogniser and store the outcome before it is cancelled.
-    hangup_grace_s: float = Field(default=5.0, gt=0)
+    # On hang-up, the session gets this long to finish what it is doing (a recogniser call in a worker thread, a
+    # ledger read) before it is cancelled; cancelled or not, it still closes its recogniser and stores the outcome.
+    hangup_grace_s: float = Field(default=0.5, gt=0)
     # Transfers use AMI Redirect; off (no Asterisk manager configured) the IVR hangs up its AudioSocket leg with
     # 0x00 and the dialplan continues after AudioSocket() (where a deployment can route to a person).
     ami_enabled: bool = False

@@ -20,6 +20,7 @@ from ivr.calls.playout import Playout
 from ivr.frames import CallerAudio, Dtmf, Hangup
 from speech.asr.base import AsrEngine, AsrError
 from speech.asr.listener import Final, Listener
+from speech.audio import rms_dbfs
 from speech.vad import SpeechStarted
 from speech.vad_config import VadSettings
 
@@ -66,8 +67,8 @@ class ListenTurn:
     """Collects the caller's answer to one Listen. `run()` → the dialog event, or None when the caller hung up."""
 
     def __init__(self, listen: Listen, *, inbox: FrameInbox, playout: Playout, clock: CallClock,
-                 engine: AsrEngine | None, lang: str, vad: VadSettings, settings: CallSettings,
-                 call_label: str) -> None:
+                 engine: AsrEngine | None, grammar: list[str] | None, lang: str, vad: VadSettings,
+                 settings: CallSettings, call_label: str) -> None:
         self.listen = listen
         self._inbox = inbox
         self._playout = playout
@@ -78,16 +79,13 @@ class ListenTurn:
         self._start_ms = clock.ms(self.times.listen_started)
         self._listener: Listener | None = None
         if listen.speech and engine is not None:
-            # Engines that constrain decoding to a phrase list get the Listen's phrases (Vosk: ~10x cheaper and far
-            # more accurate); open-vocabulary engines (Whisper) transcribe freely and leave meaning to the NLU, since
-            # snapping "how much have I saved" onto one menu word would throw the caller's words away.
-            grammar = list(listen.phrases) if listen.phrases and engine.capabilities.grammar else None
             vad_here = vad.model_copy(update={"no_input_timeout_ms": ENDPOINTER_NO_INPUT_MS})
             self._listener = Listener(engine, lang, rate=8000, grammar=grammar, vad=vad_here,
                                       start_ms=self._start_ms)
         self._digits = ""
         self._last_digit: float | None = None
-        self._speech_at_ms: int | None = None  # where the current voiced run began
+        self._voiced_ms = 0  # caller voice heard in the current utterance (barge-in needs `barge_in_ms` of it)
+        self._vad = vad
 
     async def run(self) -> Event | None:
         try:
@@ -146,13 +144,20 @@ class ListenTurn:
         except AsrError as exc:
             log.warning("call %s: ASR failed (%s); treated as no input", self._label, exc)
             return NoInput()
+        dur = round(frame.duration_ms)
+        started = False
         for ev in events:
             if isinstance(ev, SpeechStarted):
-                self._speech_at_ms = ev.at_ms
+                self._voiced_ms = ts + dur - ev.at_ms  # the voiced run that made it speech
+                started = True
             elif isinstance(ev, Final):
                 return self._final(ev)
-        if (self._speech_at_ms is not None and listener.endpointer.speaking and self._playout.interruptible_now
-                and ts + round(frame.duration_ms) - self._speech_at_ms >= self._settings.barge_in_ms):
+        if not listener.endpointer.speaking:
+            self._voiced_ms = 0
+        elif not started and rms_dbfs(frame.pcm) >= self._vad.speech_threshold_dbfs:
+            self._voiced_ms += dur  # voice only: the trailing quiet of a short "mm" does not add up to a barge-in
+        if (listener.endpointer.speaking and self._playout.interruptible_now
+                and self._voiced_ms >= self._settings.barge_in_ms):
             dropped = self._playout.barge_in()
             log.info("call %s: barge-in, %d queued frames dropped", self._label, dropped)
         return None

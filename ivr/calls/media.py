@@ -64,7 +64,7 @@ class AudioSocketMedia:
 
 
 class FrameInbox:
-    """Inbound frames in arrival order; a Hangup is sticky (every later get returns it)."""
+    """Inbound frames in arrival order; a Hangup overtakes everything queued and is sticky."""
 
     def __init__(self) -> None:
         self._frames: collections.deque[InboundFrame] = collections.deque()
@@ -83,16 +83,21 @@ class FrameInbox:
         self._ready.set()
 
     async def get(self, timeout: float) -> InboundFrame | None:
-        """The next frame, the Hangup once the queue is empty, or None after `timeout` seconds of nothing."""
-        if not self._frames and self.hangup is None:
+        """The next frame, or None after `timeout` seconds of nothing. Once the caller has hung up, the Hangup comes
+        first: audio still queued behind a busy recogniser is for nobody."""
+        if self.hangup is not None:
+            self._frames.clear()
+            return self.hangup
+        if not self._frames:
             self._ready.clear()
             try:
                 await asyncio.wait_for(self._ready.wait(), timeout)
             except TimeoutError:
                 return None
-        if self._frames:
-            return self._frames.popleft()
-        return self.hangup
+        if self.hangup is not None:
+            self._frames.clear()
+            return self.hangup
+        return self._frames.popleft()
 
     def drop_audio_before(self, t: float) -> int:
         """Forget caller audio that arrived before `t` (heard while the bot was thinking); keypad digits stay."""

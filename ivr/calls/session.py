@@ -22,6 +22,7 @@ from dialogs.events import CallStarted, HangUp, Utterance
 from dialogs.prompts import render
 from ivr.audiosocket.transport import AudioTransport
 from ivr.calls.config import CallSettings
+from ivr.calls.grammars import GrammarCheck
 from ivr.calls.listening import CallClock, ListenTurn
 from ivr.calls.media import AudioSocketMedia, FrameInbox, MediaPort
 from ivr.calls.playout import Playout
@@ -32,6 +33,8 @@ from speech.tts.speaker import Speaker
 from speech.vad_config import VadSettings
 
 log = logging.getLogger(__name__)
+# Storing a call's outcome is one small SQL write; even a loaded database finishes it within this.
+CLEANUP_LIMIT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class SessionDeps:
     settings: CallSettings
     vad: VadSettings
     transferrer: Transferrer | None = None
+    grammars: GrammarCheck = field(default_factory=GrammarCheck)
 
 
 @dataclass
@@ -87,6 +91,7 @@ class CallSession:
         self._playout: Playout | None = None
         self._media: MediaPort | None = None
         self._clock = CallClock(deps.settings.jitter_ms)
+        self._closing = False
         self._sink: object | None = None  # a softphone shows both sides' words; AudioSocket has no screen
         self._label = str(info.call_id)
 
@@ -123,8 +128,10 @@ class CallSession:
                 self._finish()
             return
         done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done and self._closing:  # already storing the outcome: let it finish, within reason
+            done, _ = await asyncio.wait({task}, timeout=CLEANUP_LIMIT_S)
         if not done:
-            log.warning("call %s: session did not end %.1f s after hang-up; cancelling it", self._label, timeout)
+            log.info("call %s: still busy %.1f s after hang-up; cancelling it", self._label, timeout)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -154,7 +161,7 @@ class CallSession:
                     self.outcome = "ended"
                     await self._hangup()
                     break
-                turn = self._listen_turn(listen, dialog.lang)
+                turn = await self._listen_turn(listen, dialog.lang)
                 event = await turn.run()
                 if isinstance(event, Utterance) and event.transcript:
                     self._show("caller", event.transcript)
@@ -172,18 +179,23 @@ class CallSession:
             with contextlib.suppress(Exception):
                 await self._hangup()
         finally:
-            if hung_up or self.outcome in (None, "failed"):
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(dialog.handle(HangUp()))
-            self.outcome = self.outcome or "hangup"
-            self._finish()
+            self._closing = True
+            try:
+                if hung_up or self.outcome in (None, "failed"):
+                    with contextlib.suppress(Exception):
+                        await asyncio.shield(dialog.handle(HangUp()))  # stores the outcome
+            finally:
+                self.outcome = self.outcome or "hangup"
+                self._finish()
 
-    def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
+    async def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
         self.inbox.drop_audio_before(time.monotonic())  # caller audio heard while the bot was thinking
         assert self._playout is not None
-        return ListenTurn(listen, inbox=self.inbox, playout=self._playout, clock=self._clock,
-                          engine=self.deps.asr_for(lang), lang=lang, vad=self.deps.vad,
-                          settings=self.deps.settings, call_label=self._label)
+        engine = self.deps.asr_for(lang)
+        grammar = await self.deps.grammars.usable(engine, lang, listen.phrases) if engine is not None else None
+        return ListenTurn(listen, inbox=self.inbox, playout=self._playout, clock=self._clock, engine=engine,
+                          grammar=grammar, lang=lang, vad=self.deps.vad, settings=self.deps.settings,
+                          call_label=self._label)
 
     async def _after_turn(self, turn: ListenTurn, actions: list[Action], lang: str) -> None:
         first_audio = await self._perform(actions, lang)
