@@ -79,7 +79,7 @@ def start(c: Conversation) -> list[Action]:
     m = session(c)
     c.goto("meeting")
     m.step = "consent"
-    return ask(c, m, [c.say("meeting_consent")], "meeting_consent")
+    return ask(c, m, [c.say("meeting_consent")], "meeting_consent", phrases=meeting_entry.YES_NO.get(c.lang, ()))
 
 
 async def on_meeting(c: Conversation, inp: Input) -> list[Action]:

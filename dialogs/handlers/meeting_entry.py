@@ -16,23 +16,16 @@ from nlu.normalise.amounts import find_amount
 from nlu.normalise.transactions import transaction_type
 
 ENTRY_DIGITS = 24  # "12*4*150000" and more, ended by #
-WORDS = {
-    "en": ("savings", "shares", "social fund", "repaid", "loan", "fine", "withdrew", "for everyone", "undo",
-           "read everything", "total", "finish", "yes", "no"),
-    "sw": ("akiba", "hisa", "mfuko wa jamii", "amelipa mkopo", "mkopo", "faini", "ametoa", "kila mtu", "futa",
-           "soma zote", "jumla", "maliza", "ndiyo", "hapana"),
-}
+# Confirmation answers the recogniser is biased to; entries themselves are open vocabulary (names + any amount),
+# so their Listens carry no phrase list (a grammar-constrained engine could not hear "two hundred and fifty").
+YES_NO = {"en": ("yes", "no", "undo", "finish"), "sw": ("ndiyo", "hapana", "futa", "maliza")}
 
 
-def _phrases(c: Conversation, m: MeetingSession) -> tuple[str, ...]:
-    """What the recogniser is biased to while recording: the roster's names and the entry words."""
-    return tuple(r.name for r in m.roster) + WORDS.get(c.lang, ())
-
-
-def _ask(c: Conversation, m: MeetingSession, said: list[Say], prompt_id: str, digits: int = 1) -> list[Action]:
+def _ask(c: Conversation, m: MeetingSession, said: list[Say], prompt_id: str, digits: int = 1,
+         phrases: tuple[str, ...] = ()) -> list[Action]:
     from dialogs.handlers.meeting import ask
 
-    return ask(c, m, said, prompt_id, digits=digits, phrases=_phrases(c, m))
+    return ask(c, m, said, prompt_id, digits=digits, phrases=phrases)
 
 
 def ask_entry(c: Conversation, m: MeetingSession, said: list[Say], *, short: bool = False) -> list[Action]:
@@ -112,7 +105,8 @@ def fill(c: Conversation, m: MeetingSession, said: list[Say] | None = None) -> l
             m.step = "which"
             names = {f"n{i}": Name(cand.name) for i, cand in enumerate(p.candidates, 1)}
             prompt = "meeting_which" if len(p.candidates) == 2 else "meeting_which3"
-            return _ask(c, m, [*said, c.say(prompt, **names)], prompt)  # type: ignore[arg-type]
+            return _ask(c, m, [*said, c.say(prompt, **names)], prompt,
+                        phrases=tuple(cand.name for cand in p.candidates))
         else:
             m.step = "member"
             return _ask(c, m, [*said, c.say("meeting_ask_member")], "meeting_ask_member", 4)
@@ -128,7 +122,7 @@ def fill(c: Conversation, m: MeetingSession, said: list[Say] | None = None) -> l
         read = bulk_say(c, p.type, p.amount_minor, len(m.roster), m.draft.currency)
     else:
         read = tx_say(c, p, m.draft.currency)
-    return _ask(c, m, [*said, read, c.say("meeting_confirm")], "meeting_confirm")
+    return _ask(c, m, [*said, read, c.say("meeting_confirm")], "meeting_confirm", phrases=YES_NO.get(c.lang, ()))
 
 
 def _on_which(c: Conversation, m: MeetingSession, inp: Input) -> list[Action]:

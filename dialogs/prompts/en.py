@@ -106,5 +106,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
 PROMPTS.update(reminder_en.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/handlers/reminder.py)
 PHRASES.update(reminder_en.REMINDER_PHRASES)
 PROMPTS.update(meeting_en.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
+PHRASES["menu"] += meeting_en.MENU_PHRASES
 # Words that pick a language at the language menu (in either language).
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {"en": ("english", "kiingereza"), "sw": ("swahili", "kiswahili")}

@@ -83,3 +83,5 @@ MEETING_PROMPTS: dict[str, str] = {
     ),
     "meeting_goodbye_saved": "Every entry you confirmed is saved. Call again to continue. Goodbye!",
 }
+# Officers say this at the main menu (the recogniser must be able to hear it there).
+MENU_PHRASES: tuple[str, ...] = ("record the meeting",)

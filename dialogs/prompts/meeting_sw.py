@@ -83,3 +83,5 @@ MEETING_PROMPTS: dict[str, str] = {
     ),
     "meeting_goodbye_saved": "Kila rekodi uliyothibitisha imehifadhiwa. Piga tena kuendelea. Kwaheri!",
 }
+# Officers say this at the main menu (the recogniser must be able to hear it there).
+MENU_PHRASES: tuple[str, ...] = ("rekodi mkutano",)

@@ -107,5 +107,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
 PROMPTS.update(reminder_sw.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/handlers/reminder.py)
 PHRASES.update(reminder_sw.REMINDER_PHRASES)
 PROMPTS.update(meeting_sw.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
+PHRASES["menu"] += meeting_sw.MENU_PHRASES
 
 __all__ = ["LANGUAGE_WORDS", "PHRASES", "PROMPTS"]

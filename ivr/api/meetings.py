@@ -36,7 +36,7 @@ def _sessions(request: Request) -> sessionmaker[Session]:
     if made is None:
         made = make_sessionmaker(engine_for(request.app.state.settings))
         request.app.state.meeting_sessions = made
-    return made  # type: ignore[no-any-return]
+    return made
 
 
 SessionsDep = Annotated[sessionmaker[Session], Depends(_sessions)]

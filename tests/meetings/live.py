@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from dialogs.actions import Say
+from dialogs.actions import Action, Say
 from dialogs.engine import Dialog
 from dialogs.events import CallStarted, HangUp
 from dialogs.prompts import render
@@ -85,8 +85,8 @@ class Call:
     async def hang_up(self) -> None:
         await self.dialog.handle(HangUp())
 
-    def _keep(self, actions: list[object]) -> list[str]:
-        out = action_lines(actions)  # type: ignore[arg-type]
+    def _keep(self, actions: list[Action]) -> list[str]:
+        out = action_lines(actions)
         self.heard += out
         self.ids += [a.prompt_id for a in actions if isinstance(a, Say)]
         return out
