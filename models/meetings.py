@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, Uuid, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.crypto import EncryptedText
+from models.outbox import PARKED, OutboxEntry
+from models.outbox import SENT as OUTBOX_SENT
 
 # draft status: being recorded | handed to the outbox | every entry posted | some entries refused by the core
 OPEN, SUBMITTED, POSTED, NEEDS_FIX = "open", "submitted", "posted", "needs_fix"
@@ -78,3 +81,38 @@ class MeetingEntry(Base):
     @property
     def amount_minor(self) -> int:
         return int(self.amount_text)
+
+
+@dataclass
+class Verdicts:
+    """What the outbox says about a draft's entries (idempotency keys), after `apply_outbox_verdicts`."""
+
+    sent: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
+    rejected: dict[str, str] = field(default_factory=dict)  # key -> the core's reason (never logged)
+
+
+def apply_outbox_verdicts(session: Session, draft: MeetingDraft) -> Verdicts:
+    """Copy the outbox's verdicts onto a draft's entries and status (at submit, and later once the outbox drained:
+    the admin API runs it on every submitted draft it shows). The caller commits."""
+    out = Verdicts()
+    live = [e for e in draft.entries if e.status in (CONFIRMED, SENT)]
+    rows = {r.idempotency_key: r for r in session.scalars(select(OutboxEntry).where(
+        OutboxEntry.idempotency_key.in_([e.idempotency_key for e in live])))}
+    for e in live:
+        row = rows.get(e.idempotency_key)
+        if row is None:
+            continue  # recorded after the last submit
+        if row.status == OUTBOX_SENT:
+            e.status = SENT
+            out.sent.append(e.idempotency_key)
+        elif row.status == PARKED:
+            e.status, e.reject_reason = REJECTED, row.last_error or "rejected"
+            out.rejected[e.idempotency_key] = e.reject_reason
+        else:
+            out.queued.append(e.idempotency_key)
+    if out.rejected:
+        draft.status = NEEDS_FIX
+    elif draft.status == SUBMITTED and live and not out.queued and len(out.sent) == len(live):
+        draft.status = POSTED
+    return out

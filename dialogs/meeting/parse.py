@@ -58,6 +58,7 @@ NOT_NAMES = {"on", "in", "at", "her", "his", "paid", "took", "loan", "everyone",
              "members", "kila", "mtu", "wanachama", "wote", "mwanachama", "yake", "repaid", "fine", "amelipa"}
 MIN_NAME_SCORE = 70.0  # nlu's name_min_score default
 AMBIGUITY_MARGIN = 8.0  # name scores this close to the best one are asked about ("Mary A or Mary W?")
+FULL_NAME_SCORE = 99.0  # an exact full-name (or nickname) match outranks a first-name-only match
 
 Command = Literal["undo", "read_all", "total", "finish"]
 
@@ -96,6 +97,8 @@ def pick(candidates: Sequence[MemberCandidate]) -> tuple[MemberCandidate, ...]:
     if not candidates:
         return ()
     best = candidates[0].score
+    if best >= FULL_NAME_SCORE and all(c.score < FULL_NAME_SCORE for c in candidates[1:]):
+        return (candidates[0],)  # the whole name was said ("Mary Akinyi"): no question
     close = [c for c in candidates if best - c.score < AMBIGUITY_MARGIN]
     return tuple(close[:3])
 

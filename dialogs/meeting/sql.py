@@ -18,7 +18,6 @@ from models import meetings as m
 from models.base import utcnow
 from models.calls import Call
 from models.members import ConsentRecord
-from models.outbox import PARKED, SENT, OutboxEntry
 
 log = logging.getLogger(__name__)
 CONSENT_KIND = "meeting_recording"
@@ -175,31 +174,13 @@ class OutboxSubmitter:
                 d.status, d.submitted_at = status, utcnow()
 
     def sync(self, draft_id: int) -> SubmitOutcome:
-        """Copy the outbox's verdicts onto the draft's entries (also run later, after the outbox drained)."""
-        out = SubmitOutcome()
+        """Copy the outbox's verdicts onto the draft's entries (models.meetings.apply_outbox_verdicts)."""
         with self._sessions.begin() as s:
             d = s.get(m.MeetingDraft, draft_id)
             if d is None:
                 raise DraftNotFound(f"no meeting draft {draft_id}")
-            live = [e for e in d.entries if e.status in (m.CONFIRMED, m.SENT)]
-            rows = {r.idempotency_key: r for r in s.scalars(select(OutboxEntry).where(
-                OutboxEntry.idempotency_key.in_([e.idempotency_key for e in live])))}
-            for e in live:
-                row = rows.get(e.idempotency_key)
-                if row is not None and row.status == SENT:
-                    e.status = m.SENT
-                    out.sent.append(e.idempotency_key)
-                elif row is not None and row.status == PARKED:
-                    e.status, e.reject_reason = m.REJECTED, row.last_error or "rejected"
-                    out.rejected[e.idempotency_key] = e.reject_reason
-                elif row is not None:
-                    out.queued.append(e.idempotency_key)
-            if out.rejected:
-                d.status = m.NEEDS_FIX
-            elif live and not out.queued and len(out.sent) == len(live):
-                d.status = m.POSTED
-        return out
-
+            v = m.apply_outbox_verdicts(s, d)
+            return SubmitOutcome(sent=v.sent, queued=v.queued, rejected=v.rejected)
 
 def meeting_ports(outbox: Outbox, sessions: sessionmaker[Session]) -> MeetingPorts:
     """The real meeting ports over the IVR database and the process's ledger outbox (Dialog(meetings=...))."""

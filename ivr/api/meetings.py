@@ -23,7 +23,7 @@ from ivr.api.reminders import AdminDep, ReaderDep
 from models import audit
 from models.base import make_sessionmaker
 from models.calls import Recording
-from models.meetings import MeetingDraft, MeetingEntry
+from models.meetings import SUBMITTED, MeetingDraft, MeetingEntry, apply_outbox_verdicts
 from models.migrate import engine_for
 from models.reads import RecordNotFound, read_recording
 from models.recording_store import RecordingMissing, RecordingStore
@@ -98,7 +98,11 @@ async def list_meetings(caller: ReaderDep, sessions: SessionsDep, reason: Reason
                 q = q.where(MeetingDraft.group_id == group_id)
             if status_:
                 q = q.where(MeetingDraft.status == status_)
-            rows = [_summary(d) for d in s.scalars(q)]
+            drafts = list(s.scalars(q))
+            for d in drafts:
+                if d.status == SUBMITTED:
+                    apply_outbox_verdicts(s, d)  # the outbox may have posted it since the call
+            rows = [_summary(d) for d in drafts]
             _audited(s, f"admin:{caller.name}", "list.meetings", "group", group_id or "*", reason)
             return rows
 
@@ -115,6 +119,8 @@ async def meeting_detail(meeting_id: int, caller: ReaderDep, sessions: SessionsD
             d = s.get(MeetingDraft, meeting_id)
             if d is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, f"no meeting {meeting_id}")
+            if d.status == SUBMITTED:
+                apply_outbox_verdicts(s, d)  # the outbox may have posted it since the call
             calls = {e.call_id for e in d.entries if e.call_id}
             recs: dict[Any, list[int]] = {}
             if calls:

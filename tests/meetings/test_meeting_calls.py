@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dialogs.meeting.sql import OutboxSubmitter
 from dialogs.values import Count, Money, Name
 from tests.dialogs.live import give_demo_pins, live_settings, ports_for
 from tests.fixtures.ledger_server import LedgerCoreProcess
@@ -193,6 +194,11 @@ async def test_core_down_at_submit_goes_to_the_outbox_and_posts_exactly_once(
         assert report.sent == 2 and report.parked == 0
         again = await ports.outbox.drain()
         assert again.sent == 0 and again.pending == 0
+        assert ports.meetings is not None and isinstance(ports.meetings.submitter, OutboxSubmitter)
+        draft_id = call.dialog.c.meeting.draft_id
+        assert (await ports.meetings.store.draft(draft_id)).status == "submitted"
+        verdicts = ports.meetings.submitter.sync(draft_id)  # what the admin API does before showing a draft
+        assert len(verdicts.sent) == 2 and (await ports.meetings.store.draft(draft_id)).status == "posted"
     assert ledger.new_entries(UMOJA, before) == Counter(
         {(ids["Grace Wanjiru"], "savings", kes(100)): 1, (ids["Peter Otieno"], "fine", kes(50)): 1})
 
