@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from ivr.cli import chat, config, db, keys, ledger, models_cmd, nlu, prompts, reminders, say, serve, stack
+from ivr.cli import chat, config, db, keys, ledger, meetings, models_cmd, nlu, prompts, reminders, say, serve, stack
 from ivr.cli.common import configure_logging
 from ivr.settings import load_settings
 from models.crypto import install_keyring, keyring_from_settings
@@ -20,6 +20,7 @@ app.add_typer(nlu.app, name="nlu")
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(prompts.app, name="prompts")
 app.add_typer(reminders.app, name="reminders")
+app.add_typer(meetings.app, name="meetings")
 app.command("say")(say.say)
 app.command("chat")(chat.chat)
 app.command("stack")(stack.stack)
