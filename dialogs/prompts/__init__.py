@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from types import MappingProxyType
 
-from dialogs.prompts import en, sw
+from dialogs.prompts import en, meeting_en, sw
 from dialogs.values import Value, render_value
 
 CATALOGS = MappingProxyType({"en": en.PROMPTS, "sw": sw.PROMPTS})
@@ -24,6 +24,7 @@ NOT_INTERRUPTIBLE = frozenset({
     "loan_overdue", "meeting_next", "meeting_none", "fines_none", "fines_due", "social_fund", "group_totals",
     "figures_need_pin", "transfer", "transfer_officer", "transfer_unavailable", "goodbye", "goodbye_ladder",
 })  # fmt: skip
+NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
 
 
 class UnknownPrompt(KeyError):

@@ -85,3 +85,9 @@ MEETING_PROMPTS: dict[str, str] = {
 }
 # Officers say this at the main menu (the recogniser must be able to hear it there).
 MENU_PHRASES: tuple[str, ...] = ("record the meeting",)
+# Said whole (no barge-in): a cough must not skip the read-back the caller is about to say yes to, nor the outcome.
+NOT_INTERRUPTIBLE = frozenset(
+    [p for p in MEETING_PROMPTS if p.startswith(("meeting_tx_", "meeting_bulk_", "meeting_total_"))]
+    + ["meeting_consent", "meeting_saved", "meeting_undone", "meeting_undone_bulk", "meeting_posted",
+       "meeting_posted_some", "meeting_queued", "meeting_rejected_intro", "meeting_goodbye_saved"]
+) - {"meeting_bulk_not_allowed"}

@@ -4,6 +4,7 @@ database must then hold exactly the two confirmed entries."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections import Counter
@@ -78,9 +79,13 @@ async def test_meeting_recorded_over_audiosocket(audio_settings: Settings, ledge
             await keys(call, "5*1*300#")  # Esther Atieno, savings, 300 -> read back
             await keys(call, "1")  # -> saved
             await keys(call, "6#")  # finish -> totals + "shall I send?"
-            await keys(call, "1")  # -> posted + menu
+            await call.press("1")  # yes -> posted (then the menu, which this test does not wait for)
+            expected = Counter({(ids["Faith Njeri"], "savings", 20000): 1,
+                                (ids["Esther Atieno"], "savings", 30000): 1})
+            deadline = time.monotonic() + 60
+            while ledger.new_entries(UMOJA, before) != expected and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
         finally:
             await call.close()
-    expected = Counter({(ids["Faith Njeri"], "savings", 20000): 1, (ids["Esther Atieno"], "savings", 30000): 1})
     assert ledger.new_entries(UMOJA, before) == expected
     ledger.close()

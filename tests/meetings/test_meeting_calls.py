@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from dialogs.meeting.sql import OutboxSubmitter
-from dialogs.values import Count, Money, Name
+from dialogs.values import Count, Date, Money, Name
+from ledger_core.db import Meeting as LedgerMeeting
+from ledger_core.db import Txn
 from tests.dialogs.live import give_demo_pins, live_settings, ports_for
 from tests.fixtures.ledger_server import LedgerCoreProcess
 from tests.meetings.live import Call, Entry, Ledger, officer, say
@@ -260,3 +264,30 @@ async def test_rejected_entry_is_reported_kept_and_fixable(
         assert [e.status for e in draft.entries] == ["sent", "rejected", "sent"] and draft.status == "posted"
     assert ledger.new_entries(UMOJA, before) == Counter(
         {(ids["Grace Wanjiru"], "savings", kes(100)): 1, (ids["John Kamau"], "savings", kes(500)): 1})
+
+
+async def test_a_named_past_meeting_date_and_a_future_one_refused(
+        tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, ledger: Ledger) -> None:
+    sec = officer(UMOJA)
+    ids = ledger.ids_of(UMOJA)
+    before = ledger.txn_ids(UMOJA)
+    settings = live_settings(tmp_path, ledger_server.base_url, rasa_server)
+    give_demo_pins(settings, sec)
+    async with ports_for(settings) as ports:
+        call = Call(ports.dialog(lang="en"))
+        await call.start(sec.phone)
+        await call.script([f"#{sec.pin}", "yes"])
+        today = call.dialog.c.local_date()
+        later = today + timedelta(days=3)
+        await call.send(f"the meeting of {later.day} {later.strftime('%B')}")
+        assert "meeting_date_future" in call.ids
+        earlier = today - timedelta(days=14)
+        await call.send(f"the meeting of {earlier.day} {earlier.strftime('%B')}")
+        assert say("meeting_date_set", "en", date=Date(earlier)) in call.heard
+        await call.script(["Rose paid five hundred savings", "yes", "finish", "yes"])
+        assert "meeting_posted" in call.ids
+    with ledger._sessions() as s:  # the entry belongs to the named meeting in ledger_core
+        txn = s.scalars(select(Txn).where(Txn.group_id == UMOJA, Txn.id.not_in(before))).one()
+        meeting = s.get(LedgerMeeting, txn.meeting_id)
+        assert meeting is not None and meeting.date == earlier
+        assert (txn.member_id, txn.type, txn.amount_minor) == (ids["Rose Nyambura"], "savings", kes(500))
