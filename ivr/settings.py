@@ -45,12 +45,15 @@ class SecuritySettings(BaseModel):
 class LedgerSettings(BaseModel):
     """How the IVR reaches the core ledger over HTTP."""
 
+    # Where the core ledger's /v1 API lives (the reference ledger_core by default).
     base_url: str = "http://127.0.0.1:8100"
     # Callers are waiting on the line: a read must answer fast or fall back to the cache.
     connect_timeout_s: float = 1.0
+    # Longest wait for the ledger's answer once connected.
     read_timeout_s: float = 2.0
     # Idempotent calls (GETs, idempotency-keyed posts) are retried with exponential backoff.
     retries: int = 2
+    # First backoff delay, doubled after each failed try (also the outbox drainer's first backoff).
     backoff_s: float = 0.2
     # How often the outbox drainer retries pending writes while the core is unreachable.
     outbox_drain_interval_s: float = 5.0
@@ -81,7 +84,9 @@ class HttpSettings(BaseModel):
 class AudioSocketSettings(BaseModel):
     """The AudioSocket TCP server Asterisk connects to (binds loopback by default)."""
 
+    # Where Asterisk's AudioSocket() connects; loopback unless Asterisk runs on another host.
     host: str = "127.0.0.1"
+    # AudioSocket TCP port (the dialplan's AudioSocket(uuid,host:port)).
     port: int = 9092
     # Outbound playout tick: Asterisk frames slin in 20 ms (320 bytes at 8 kHz); we send exactly that, on a clock.
     frame_ms: int = Field(default=20, ge=10, le=60)
@@ -98,9 +103,13 @@ class AudioSocketSettings(BaseModel):
 class AmiSettings(BaseModel):
     """Asterisk Manager Interface for outbound calls and transfers."""
 
+    # Asterisk's manager interface (manager.conf); keep it on a private network.
     host: str = "127.0.0.1"
+    # AMI TCP port.
     port: int = 5038
+    # The manager.conf user the IVR logs in as.
     username: str = "mikashboks"
+    # Its secret (never logged); generated in development, required elsewhere.
     secret: SecretStr = SecretStr("")
     # TCP connect + banner + Login must finish within this.
     connect_timeout_s: float = 5.0
@@ -108,6 +117,7 @@ class AmiSettings(BaseModel):
     action_timeout_s: float = 10.0
     # Reconnect after a lost connection: exponential backoff from initial to max (doubling each failure).
     reconnect_initial_s: float = 0.5
+    # Longest wait between reconnect attempts.
     reconnect_max_s: float = 30.0
     # A Ping this often detects a half-open connection that TCP alone would notice only much later.
     ping_interval_s: float = 20.0
@@ -115,6 +125,7 @@ class AmiSettings(BaseModel):
     originate_ring_s: float = 30.0
     # Dialplan contexts shipped in asterisk/extensions.conf.
     outbound_context: str = "mikashboks-outbound"
+    # Context an AMI Redirect sends a call to when the caller asks for a person.
     transfer_context: str = "mikashboks-transfer"
 
 

@@ -30,7 +30,8 @@ def _field_comments(model: type[BaseModel]) -> dict[str, str]:
             continue
         match = FIELD_LINE.match(line)
         if match and match.group(1) in model.model_fields:
-            comments[match.group(1)] = " ".join(pending)
+            inline = line.split("  # ", 1)[1].strip() if "  # " in line else ""
+            comments[match.group(1)] = " ".join([*pending, inline]).strip()
         pending = []
     return comments
 

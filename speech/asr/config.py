@@ -30,6 +30,7 @@ class AsrSettings(BaseModel):
     whisper_compute_type: str = "int8"  # int8 on CPU: ~2x faster than float32 at no accuracy cost for tiny
     # Threads per decode; 0 lets CTranslate2 choose. 2 matches the small servers we run on.
     whisper_cpu_threads: int = Field(default=2, ge=0)
+    # Beam width for whisper decoding: 5 is whisper's own default; 1 is faster and a little less accurate.
     whisper_beam_size: int = Field(default=5, ge=1)
     # Whisper decodes open vocabulary; with a grammar the transcript is snapped to the closest phrase when its
     # similarity (rapidfuzz WRatio, 0-100) reaches this, otherwise the result is "no match" (empty text).

@@ -22,6 +22,7 @@ class TtsSettings(BaseModel):
 
     # espeak-ng binary and voice per language (default: the language code itself is the espeak voice).
     espeak_binary: str = "espeak-ng"
+    # Override the espeak voice per language, e.g. {"sw": "sw+f3"}.
     espeak_voices: dict[str, str] = Field(default_factory=dict)
     # 145 words/min: a little slower than espeak's 175 default, easier to follow on a narrow-band phone line.
     espeak_rate_wpm: int = 145
@@ -38,6 +39,7 @@ class TtsSettings(BaseModel):
     coqui_python: Path = Path(".venv-coqui/bin/python")
     # Loading torch + a model takes seconds; the worker must say "ready" within this.
     coqui_start_timeout_s: float = 180.0
+    # Speaker name for multi-speaker Coqui models ("" = the model's default).
     coqui_speaker: str = ""
     # torch threads in the worker: 1 measured ~8x faster than torch's default (all cores) on a busy 2-core box,
     # where the IVR's own loop, Vosk and other calls compete for the same cores.
