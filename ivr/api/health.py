@@ -24,6 +24,15 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
 
 
 @router.get("/ops/calls")
-async def calls(registry: RegistryDep) -> dict[str, int]:
-    """Counts only: no caller numbers here."""
-    return {"active": len(registry.sessions), "pending": registry.pending, "completed": registry.completed}
+async def calls(registry: RegistryDep) -> dict[str, Any]:
+    """Counts and timings of recent calls only: no caller numbers here."""
+    recent = list(registry.recent)
+    latencies = sorted(ms for s in recent for ms in s.speech_to_audio_ms)
+
+    def pct(p: float) -> int | None:
+        return latencies[min(len(latencies) - 1, round(p * (len(latencies) - 1)))] if latencies else None
+
+    return {"active": len(registry.sessions), "pending": registry.pending, "completed": registry.completed,
+            "recent": {"calls": len(recent), "speech_to_audio_ms_p50": pct(0.5), "speech_to_audio_ms_p95": pct(0.95),
+                       "late_frames": sum(s.late_frames for s in recent),
+                       "frames_sent": sum(s.frames_sent for s in recent)}}

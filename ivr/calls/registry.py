@@ -7,6 +7,7 @@ server closes that connection and logs it). Live sessions are tracked so shutdow
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 import uuid
@@ -14,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ivr.calls.config import CallSettings
-from ivr.calls.session import CallInfo, CallSession
+from ivr.calls.session import CallInfo, CallSession, CallStats
 
 log = logging.getLogger(__name__)
+RECENT_CALLS = 1000
 
 
 class TooManyCalls(RuntimeError):
@@ -40,6 +42,8 @@ class CallRegistry:
         self._pending: dict[uuid.UUID, _Pending] = {}
         self.sessions: dict[uuid.UUID, CallSession] = {}
         self.completed = 0
+        # Numbers of the most recent ended calls (latency, late frames) for /ops/calls and benches.
+        self.recent: collections.deque[CallStats] = collections.deque(maxlen=RECENT_CALLS)
 
     @property
     def pending(self) -> int:
@@ -68,6 +72,7 @@ class CallRegistry:
     def _ended(self, session: CallSession) -> None:
         if self.sessions.pop(session.info.call_id, None) is not None:
             self.completed += 1
+            self.recent.append(session.stats())
             log.info("call %s ended (%s)", session.info.call_id, session.outcome)
 
     def _expire(self) -> None:

@@ -27,6 +27,7 @@ from ivr.calls.listening import CallClock, ListenTurn
 from ivr.calls.media import AudioSocketMedia, FrameInbox, MediaPort
 from ivr.calls.playout import Playout
 from ivr.calls.timings import TimingStore, TurnTimings
+from ivr.calls.trim import trim_leading_silence
 from ivr.frames import Hangup, InboundFrame
 from speech.asr.base import AsrEngine
 from speech.tts.speaker import Speaker
@@ -74,6 +75,18 @@ class TurnLatency:
     """End of caller speech → first bot audio frame due (ms), per spoken turn (for ops and the bench)."""
 
     speech_to_audio_ms: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CallStats:
+    """What an ended call leaves behind for ops and benches: no caller data, only numbers."""
+
+    call_id: uuid.UUID
+    outcome: str
+    speech_to_audio_ms: tuple[int, ...]
+    frames_sent: int
+    late_frames: int
+    barge_ins: int
 
 
 class CallSession:
@@ -225,7 +238,7 @@ class CallSession:
                 text = render(action.prompt_id, action.values, action.lang or lang)
                 self._show("bot", text)
                 pcm = await self.deps.speaker.say(text, action.lang or lang, pii=bool(action.values))
-                due = self._playout.play(pcm, interruptible=action.interruptible)
+                due = self._playout.play(trim_leading_silence(pcm), interruptible=action.interruptible)
                 first = due if first is None else first
             elif isinstance(action, Transfer):
                 await self._transfer(action)
@@ -256,6 +269,12 @@ class CallSession:
     async def _hangup(self) -> None:
         if self._media is not None:
             await self._media.hangup()
+
+    def stats(self) -> CallStats:
+        metrics = getattr(getattr(self._media, "transport", None), "metrics", None)
+        return CallStats(self.info.call_id, self.outcome or "running", tuple(self.latency.speech_to_audio_ms),
+                         metrics.frames_sent if metrics else 0, metrics.late_frames if metrics else 0,
+                         self._playout.barge_ins if self._playout else 0)
 
     def _finish(self) -> None:
         if self._on_end is not None:
