@@ -45,8 +45,15 @@ def member() -> DemoMember:
     return single_group_members(GROUP)[0]
 
 
+@pytest.fixture(scope="module")
+def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Rendered static prompts are shared by the tests of this module (Piper renders them once)."""
+    return tmp_path_factory.mktemp("prompt_cache")
+
+
 @pytest.fixture
-def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, member: DemoMember) -> Settings:
+def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, member: DemoMember,
+                 prompt_cache: Path) -> Settings:
     s = make_test_settings(
         tmp_path,
         ledger={"base_url": ledger_server.base_url, "retries": 0, "read_timeout_s": 5.0},
@@ -54,7 +61,7 @@ def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: 
         http={"port": free_port()},
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache",
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": prompt_cache,
                                                          "engine_by_lang": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
