@@ -59,7 +59,7 @@ def test_ivr_environment_builds_valid_production_settings(compose: dict[str, Any
                                                           ) -> None:
     secrets = {"IVR_ENCRYPTION_KEY": Fernet.generate_key().decode(), "IVR_LOOKUP_HASH_KEY": "k" * 32,
                "IVR_ADMIN_API_KEY": "ops:admin:" + "a" * 32, "AMI_SECRET": "ami-" + "s" * 20,
-               "POSTGRES_PASSWORD": "pg-pass"}
+               "POSTGRES_PASSWORD": "pg-pass", "REGISTER_TOKEN": "reg-" + "t" * 24}
     for svc in ("ivr", "ledger-core"):
         for k, v in env_of(compose, svc).items():
             monkeypatch.setenv(k, interpolate(v, secrets))
@@ -68,6 +68,7 @@ def test_ivr_environment_builds_valid_production_settings(compose: dict[str, Any
     assert s.ami.secret.get_secret_value() == secrets["AMI_SECRET"]
     assert s.security.encryption_keys[0].get_secret_value() == secrets["IVR_ENCRYPTION_KEY"]
     assert s.database.url.startswith("postgresql+psycopg://")
+    assert s.calls.register_token.get_secret_value() == secrets["REGISTER_TOKEN"]
 
 
 def test_ports_match_settings_and_asterisk(compose: dict[str, Any]) -> None:
@@ -105,4 +106,7 @@ def test_ami_user_and_secret_are_shared(compose: dict[str, Any]) -> None:
     assert ivr["IVR_AMI__HOST"] == "asterisk"
     assert ivr["IVR_AMI__USERNAME"] == AmiSettings().username
     assert "${AMI_SECRET:?" in ivr["IVR_AMI__SECRET"] and "${AMI_SECRET:?" in asterisk["AMI_SECRET"]
+    # The dialplan's registration token and the IVR's check come from the same variable.
+    assert "${REGISTER_TOKEN:?" in ivr["IVR_CALLS__REGISTER_TOKEN"]
+    assert "${REGISTER_TOKEN:?" in asterisk["REGISTER_TOKEN"]
     assert "./asterisk:/etc/asterisk/mikashboks:ro" in compose["services"]["asterisk"]["volumes"]
