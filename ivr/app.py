@@ -1,7 +1,9 @@
 """The FastAPI app factory: one lifespan owns every per-process resource of the live IVR, in one asyncio loop.
 
 Start-up (in order): migrations, the key ring, ONE shared httpx.AsyncClient, ledger services + outbox drainer, the
-NLU, ASR engines and TTS voices loaded once (prompt cache warmed), the call registry, the AudioSocket server.
+NLU, ASR engines and TTS voices loaded once (prompt cache warmed), the call registry, the AudioSocket server (which
+admits answered reminder calls first, then registered calls), meeting recordings (kept with consent), the meetings
+upkeep task (transcription where faster-whisper is installed) and, in the app, the reminders service.
 Shut-down reverses it: no new calls, live calls ended, drainer stopped, client closed, database disposed.
 """
 
@@ -11,7 +13,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
@@ -24,11 +26,16 @@ from ivr.ami.client import AmiClient
 from ivr.api import calls as calls_api
 from ivr.api import health as health_api
 from ivr.api import meetings as meetings_api
+from ivr.api import reminders as reminders_api
 from ivr.audiosocket.server import AudioSocketServer, CallHandler
 from ivr.calls.engines import load_asr_engines
+from ivr.calls.recorder import Recordings
 from ivr.calls.registry import CallRegistry
 from ivr.calls.session import CallInfo, CallSession, SessionDeps, Transferrer
 from ivr.calls.timings import TimingStore
+from ivr.meetings.upkeep import meetings_upkeep
+from ivr.reminders.calls import ReminderCalls
+from ivr.reminders.service import reminders_service
 from ivr.runtime import Runtime
 from ivr.settings import Settings
 from ivr.softphone.router import include_softphone
@@ -36,6 +43,7 @@ from ledger_client.services import build_ledger_services
 from models.base import make_sessionmaker, utcnow
 from models.crypto import install_keyring, keyring_from_settings
 from models.migrate import engine_for, upgrade_to_head
+from models.recording_store import RecordingStore
 from nlu.client import RasaClient
 from nlu.understand import Nlu
 from speech.tts.speaker import Speaker
@@ -99,16 +107,23 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
 
             deps = SessionDeps(speaker=speaker, asr_for=asr.for_lang, new_dialog=new_dialog,
                                timings=TimingStore(sessions), settings=cfg, vad=settings.speech.vad,
-                               transferrer=transferrer)
+                               transferrer=transferrer,
+                               recordings=Recordings(sessions=sessions, store=RecordingStore.from_settings(settings)))
             registry = CallRegistry(cfg, session_factory(deps))
-            server = AudioSocketServer(settings.audiosocket, registry)
+            # An answered reminder call's UUID was stored by the runner before Originate: admitted to the reminder
+            # dialog; any other UUID goes to the registry (calls registered over HTTP by the dialplan).
+            reminder_calls = ReminderCalls(inner=registry, deps=deps, sessions=sessions, nlu=nlu, settings=settings)
+            server = AudioSocketServer(settings.audiosocket, reminder_calls)
             ledger.drainer.start()
             try:
                 await server.start()
                 try:
-                    yield Runtime(settings, http, ledger, speaker, asr, registry, server, list(asr.notes))
+                    async with meetings_upkeep(settings, asr, sessions=sessions, drainer=ledger.drainer) as notes:
+                        yield Runtime(settings, http, ledger, speaker, asr, registry, server,
+                                      [*asr.notes, *notes], sessions=sessions, reminder_calls=reminder_calls)
                 finally:
                     await server.stop()
+                    await reminder_calls.stop()
                     await registry.stop()
             finally:
                 await ledger.drainer.stop()
@@ -131,9 +146,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with run_ivr(settings) as runtime:
+        async with run_ivr(settings) as runtime, AsyncExitStack() as stack:
             app.state.runtime = runtime
             app.state.softphone_calls = SoftphoneCalls(runtime.registry)
+            app.state.reminders = await stack.enter_async_context(
+                reminders_service(settings, http=runtime.http, sessions=runtime.sessions))
             yield
 
     app = FastAPI(title="MiKashBoks Voice", lifespan=lifespan)
@@ -141,5 +158,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(calls_api.router)
     app.include_router(health_api.router)
     app.include_router(meetings_api.router)  # admin: meetings recorded by phone, entries, recordings (audited)
+    app.include_router(reminders_api.router)  # admin: reminder preview, statistics, pause/resume, opt-in/out
     include_softphone(app, settings)  # /phone and /phone/ws (off in production unless IVR_SOFTPHONE__ENABLED)
     return app

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import httpx
+from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.audiosocket.server import AudioSocketServer
 from ivr.calls.engines import AsrEngines
 from ivr.calls.registry import CallRegistry
+from ivr.reminders.calls import ReminderCalls
 from ivr.settings import Settings
 from ledger_client.services import LedgerServices
 from speech.tts.speaker import Speaker
@@ -26,3 +28,5 @@ class Runtime:
     registry: CallRegistry
     audiosocket: AudioSocketServer
     notes: list[str] = field(default_factory=list)
+    sessions: sessionmaker[Session] | None = None  # the IVR database (one engine per process)
+    reminder_calls: ReminderCalls | None = None  # AudioSocket admission: reminder UUIDs first, then the registry

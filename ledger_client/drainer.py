@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from ledger_client.outbox import DrainReport, Outbox
 
@@ -24,6 +25,8 @@ class OutboxDrainer:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self.last_report: DrainReport | None = None
+        # Called after every drain that sent or parked something (e.g. meeting drafts copy the verdicts then).
+        self.after_drain: list[Callable[[DrainReport], Awaitable[object]]] = []
 
     def start(self) -> None:
         if self._task is not None:
@@ -61,6 +64,9 @@ class OutboxDrainer:
                     delay = min(self._interval, delay * 2)
                 else:
                     delay = self._backoff
+                if report.sent or report.replayed or report.parked:
+                    for hook in self.after_drain:
+                        await hook(report)
             except Exception as exc:  # the drainer must outlive a database hiccup; the rows are still there
                 log.error("outbox drain failed: %s", type(exc).__name__)
             if self._stopping:

@@ -35,5 +35,12 @@ class CallSettings(BaseModel):
     ami_enabled: bool = False
     # Languages whose ASR models and static prompts are loaded at start-up (the dialogs speak en and sw).
     languages: list[str] = Field(default_factory=lambda: ["en", "sw"])
+    # Dialled numbers (as the dialplan posts them, e.g. ["+254700999000"]) of the officers' meeting-recording
+    # line: a call to one starts with purpose "meeting" (recording offered right after the PIN). "+" and spaces
+    # are ignored when comparing.
+    meeting_lines: list[str] = Field(default_factory=list)
+    # Where faster-whisper is installed, the app transcribes handed-in meetings' recordings this often (a background
+    # pass over meetings not transcribed yet); 0 turns the job off (`ivr meetings transcribe` still works).
+    meeting_transcribe_every_s: float = Field(default=300.0, ge=0)
     # Render every static prompt (no values) of those languages into the prompt cache before the first call.
     warm_prompts: bool = True

@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 RECENT_CALLS = 1000
 
 
+def _digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
+
+
 class TooManyCalls(RuntimeError):
     """Registration refused: `calls.max_calls` calls are already admitted."""
 
@@ -54,10 +58,16 @@ class CallRegistry:
         self._expire()
         if len(self._pending) + len(self.sessions) >= self._settings.max_calls:
             raise TooManyCalls(f"{self._settings.max_calls} calls already admitted (IVR_CALLS__MAX_CALLS)")
-        info = CallInfo(uuid.uuid4(), caller=caller, dialled=dialled, channel=channel, direction=direction)
+        info = CallInfo(uuid.uuid4(), caller=caller, dialled=dialled, channel=channel, direction=direction,
+                        purpose=self.purpose_of(dialled))
         self._pending[info.call_id] = _Pending(info, self._clock() + self._settings.registration_ttl_s)
         log.info("call %s registered (%s)", info.call_id, direction)
         return info
+
+    def purpose_of(self, dialled: str) -> str:
+        """"meeting" for a number in calls.meeting_lines, else the member self-service line."""
+        lines = {_digits(n) for n in self._settings.meeting_lines}
+        return "meeting" if dialled and _digits(dialled) in lines else "self_service"
 
     def accept(self, call_id: uuid.UUID) -> CallSession | None:
         self._expire()

@@ -24,11 +24,12 @@ from ivr.audiosocket.transport import AudioTransport
 from ivr.calls.config import CallSettings
 from ivr.calls.grammars import GrammarCheck
 from ivr.calls.listening import CallClock, ListenTurn
-from ivr.calls.media import AudioSocketMedia, FrameInbox, MediaPort
-from ivr.calls.playout import Playout
+from ivr.calls.media import AudioSocketMedia, FrameInbox, MediaPort, PlaybackHandle
+from ivr.calls.playout import FRAME_S, Playout
+from ivr.calls.recorder import CallRecorder, Recordings
 from ivr.calls.timings import TimingStore, TurnTimings
 from ivr.calls.trim import trim_leading_silence
-from ivr.frames import Hangup, InboundFrame
+from ivr.frames import CallerAudio, Hangup, InboundFrame
 from speech.asr.base import AsrEngine
 from speech.tts.speaker import Speaker
 from speech.vad_config import VadSettings
@@ -47,6 +48,7 @@ class CallInfo:
     dialled: str = ""
     channel: str = ""
     direction: str = "in"
+    purpose: str = "self_service"  # "meeting" for calls to a meeting line (calls.meeting_lines)
 
 
 class Transferrer(Protocol):
@@ -68,6 +70,7 @@ class SessionDeps:
     vad: VadSettings
     transferrer: Transferrer | None = None
     grammars: GrammarCheck = field(default_factory=GrammarCheck)
+    recordings: Recordings | None = None  # meeting recordings (kept only with the call's recording consent)
 
 
 @dataclass
@@ -107,6 +110,7 @@ class CallSession:
         self._closing = False
         self._sink: object | None = None  # a softphone shows both sides' words; AudioSocket has no screen
         self._label = str(info.call_id)
+        self._recorder: CallRecorder | None = None
 
     # --- AudioSocket CallHandler ----------------------------------------------------------------------------------
 
@@ -115,6 +119,8 @@ class CallSession:
         self.attach(AudioSocketMedia(transport))
 
     async def on_frame(self, frame: InboundFrame) -> None:
+        if self._recorder is not None and isinstance(frame, CallerAudio):
+            self._recorder.caller(frame.pcm, frame.arrived)
         self.inbox.put(frame)
         if isinstance(frame, Hangup):
             await self.wait_finished(self.deps.settings.hangup_grace_s)
@@ -126,7 +132,7 @@ class CallSession:
         if self._task is not None:
             raise RuntimeError(f"call {self._label} already started")
         self._media = media
-        self._playout = Playout(media)
+        self._playout = Playout(RecordedMedia(media, self) if self.deps.recordings is not None else media)
         self._task = asyncio.create_task(self._run(), name=f"call-{self._label}")
 
     @property
@@ -163,8 +169,11 @@ class CallSession:
     async def _run(self) -> None:
         dialog = self.deps.new_dialog(self.info.call_id)
         hung_up = False
+        if self.deps.recordings is not None:  # time zero = the Call row's started_at, so entry offsets point into it
+            self._recorder = self.deps.recordings.recorder(time.monotonic(), self._media_rate())
         try:
-            actions = await dialog.handle(CallStarted(self.info.caller, direction=self.info.direction))  # type: ignore[arg-type]
+            actions = await dialog.handle(CallStarted(self.info.caller, direction=self.info.direction,  # type: ignore[arg-type]
+                                                      purpose=self.info.purpose))
             await self._perform(actions, dialog.lang)
             while True:
                 if self.outcome is not None:
@@ -182,6 +191,7 @@ class CallSession:
                     hung_up = True
                     break
                 actions = await dialog.handle(event)
+                await self._follow_consent(dialog)
                 await self._after_turn(turn, actions, dialog.lang)
         except asyncio.CancelledError:
             hung_up = True
@@ -197,9 +207,40 @@ class CallSession:
                 if hung_up or self.outcome in (None, "failed"):
                     with contextlib.suppress(Exception):
                         await asyncio.shield(dialog.handle(HangUp()))  # stores the outcome
+                await self._save_recording()
             finally:
                 self.outcome = self.outcome or "hangup"
                 self._finish()
+
+    # --- meeting recording ----------------------------------------------------------------------------------------
+
+    def _media_rate(self) -> int:
+        return int(getattr(self._media, "sample_rate", 8000) or 8000)
+
+    async def _follow_consent(self, dialog: Dialog) -> None:
+        """Keep audio only while the call's latest meeting-recording consent is granted (asked in the meeting)."""
+        rec, recordings = self._recorder, self.deps.recordings
+        if rec is None or recordings is None or dialog.state != "meeting":
+            return
+        try:
+            granted = await recordings.consent(self.info.call_id)
+        except Exception:
+            log.exception("call %s: consent lookup failed; not recording", self._label)
+            granted = False
+        if granted:
+            rec.start()
+        elif granted is False and rec.keeping:
+            rec.discard()
+
+    async def _save_recording(self) -> None:
+        rec, recordings, self._recorder = self._recorder, self.deps.recordings, None
+        if rec is None or recordings is None:
+            return
+        try:
+            await asyncio.shield(recordings.save(self.info.call_id, rec))
+        except Exception:
+            log.exception("call %s: could not store the recording", self._label)
+            rec.discard()
 
     async def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
         self.inbox.drop_audio_before(time.monotonic())  # caller audio heard while the bot was thinking
@@ -277,6 +318,41 @@ class CallSession:
                          self._playout.barge_ins if self._playout else 0)
 
     def _finish(self) -> None:
+        if self._recorder is not None:  # ended before the pipeline ran its cleanup: keep nothing half-written
+            self._recorder.discard()
+            self._recorder = None
         if self._on_end is not None:
             on_end, self._on_end = self._on_end, None
             on_end(self)
+
+
+class RecordedMedia:
+    """The MediaPort the Playout sees while recording is possible: bot audio is copied to the call's recorder at the
+    time its frames are due; a barge-in flush erases what was queued but never sent."""
+
+    def __init__(self, inner: MediaPort, session: CallSession) -> None:
+        self.inner = inner
+        self._session = session
+
+    @property
+    def sample_rate(self) -> int:
+        return self.inner.sample_rate
+
+    @property
+    def queued_frames(self) -> int:
+        return self.inner.queued_frames
+
+    def send_audio(self, pcm: bytes) -> PlaybackHandle:
+        rec = self._session._recorder
+        if rec is not None:
+            rec.bot(pcm, time.monotonic() + self.inner.queued_frames * FRAME_S)
+        return self.inner.send_audio(pcm)
+
+    def flush(self) -> int:
+        rec = self._session._recorder
+        if rec is not None:
+            rec.cut_bot_after(time.monotonic())
+        return self.inner.flush()
+
+    async def hangup(self) -> None:
+        await self.inner.hangup()
