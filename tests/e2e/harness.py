@@ -40,11 +40,12 @@ async def running_ivr(settings: Settings) -> AsyncIterator[str]:
 TOKEN = "e2e-register-token"
 
 
-async def register(http: httpx.AsyncClient, base_url: str, caller: str, *, token: str | None = TOKEN) -> str:
+async def register(http: httpx.AsyncClient, base_url: str, caller: str, *, token: str | None = TOKEN,
+                   dialled: str = "100") -> str:
     """What the dialplan's CURL() does: a form POST; the body is the call UUID (or `refused`)."""
     headers = {"X-IVR-Token": token} if token else {}
     r = await http.post(f"{base_url}/asterisk/calls", headers=headers,
-                        data={"caller": caller, "dialled": "100", "channel": "PJSIP/phone-0001",
+                        data={"caller": caller, "dialled": dialled, "channel": "PJSIP/phone-0001",
                               "uniqueid": "1700000000.1"})
     return r.text
 
