@@ -6,6 +6,7 @@ reverse order on Ctrl-C / SIGTERM. Later issues add services by appending to `se
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -86,6 +87,21 @@ class ManagedService:
             self.proc.wait()
 
 
+DEMO_CALLERS_ENV = "IVR_SOFTPHONE__DEMO_CALLERS"
+
+
+def demo_callers_env() -> dict[str, str]:
+    """The demo members as the softphone page's caller list (IVR_SOFTPHONE__DEMO_CALLERS JSON, no PINs), for the
+    IVR child; an operator's own IVR_SOFTPHONE__DEMO_CALLERS in the environment wins."""
+    if DEMO_CALLERS_ENV in os.environ:
+        return {}
+    from ledger_core.demo_people import GROUPS, demo_members
+
+    names = {g.group_id: g.name for g in GROUPS}
+    callers = [{"phone": m.phone, "label": f"{m.name} ({names[m.group_id]}, {m.role})"} for m in demo_members()]
+    return {DEMO_CALLERS_ENV: json.dumps(callers)}
+
+
 def services_for(settings: Settings) -> list[ManagedService]:
     """The services of the stack, in start order."""
     core = settings.ledger_core
@@ -116,6 +132,7 @@ def services_for(settings: Settings) -> list[ManagedService]:
         ManagedService(
             name="IVR",
             argv=[*IVR_CLI, "serve"],
+            env=demo_callers_env(),  # the /phone page lists the demo callers the stack prints
             health_url=f"http://{http.host}:{http.port}/health",
             host=http.host,
             port=http.port,
