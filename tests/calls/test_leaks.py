@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def leak_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
     )
 
 
-async def one_call(port: int, call_id: object, n: int) -> None:
+async def one_call(port: int, call_id: object, n: int, recognised: Callable[[], int]) -> None:
     call = await FakeAsteriskCall("127.0.0.1", port, call_id).connect()  # type: ignore[arg-type]
     try:
         deadline = time.monotonic() + 20
@@ -65,8 +66,13 @@ async def one_call(port: int, call_id: object, n: int) -> None:
         if n % 3:
             await call.send_audio(tone(300 + 20 * (n % 5)))  # speech starts a recogniser...
         if n % 3 == 2:
+            before = recognised()
             await call.send_audio(bytes(320 * 30))  # ...and sometimes the utterance ends and is recognised
-            await asyncio.sleep(1.0)
+            # Stay on the line until a recognition completes (any call's; bounded), so a loaded CPU cannot turn
+            # "recognised, then hung up" into "hung up mid-recognition" for every call of the run.
+            deadline = time.monotonic() + 15
+            while recognised() == before and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
     finally:
         await call.close()  # the caller hangs up (mid-prompt, mid-utterance or mid-recognition)
 
@@ -83,11 +89,17 @@ async def test_hundred_calls_leave_nothing_behind(leak_settings: Settings, monke
     monkeypatch.setattr(VoskEngine, "_open_stream_impl", counting_open)
     async with run_ivr(leak_settings) as runtime:
         port = runtime.audiosocket.port
+        en_engine = runtime.asr.for_lang("en")
+
+        def recognised() -> int:
+            return en_engine.metrics.requests if en_engine is not None else 0
+
         await asyncio.sleep(0.2)
         tasks_before = len(asyncio.all_tasks())
         for batch in range(CALLS // AT_ONCE):
             ids = [runtime.registry.register(caller=f"+2547999{batch:02d}{i:03d}").call_id for i in range(AT_ONCE)]
-            await asyncio.gather(*(one_call(port, cid, batch * AT_ONCE + i) for i, cid in enumerate(ids)))
+            await asyncio.gather(*(one_call(port, cid, batch * AT_ONCE + i, recognised)
+                                   for i, cid in enumerate(ids)))
         deadline = time.monotonic() + 10
         while runtime.registry.sessions or runtime.audiosocket.active_calls:
             assert time.monotonic() < deadline, (
