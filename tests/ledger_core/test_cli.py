@@ -197,4 +197,7 @@ def test_stack_exits_nonzero_when_a_service_dies(tmp_path: Path) -> None:
     finally:
         _stop_group(proc)
     assert proc.returncode == 1
-    assert "core ledger stopped unexpectedly" in out
+    # Depending on whether the stack had finished its readiness check when the kill landed, it reports
+    # "stopped unexpectedly" or "exited with code -9"; either way it names the service and its log.
+    assert "core ledger" in out and "ledger_core.log" in out
+    assert "stopped unexpectedly" in out or "exited with code -9" in out
