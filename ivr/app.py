@@ -39,13 +39,12 @@ from ivr.reminders.service import reminders_service
 from ivr.runtime import Runtime
 from ivr.settings import Settings
 from ivr.softphone.router import include_softphone
+from ivr.wiring import build_nlu
 from ledger_client.services import build_ledger_services
 from models.base import make_sessionmaker, utcnow
 from models.crypto import install_keyring, keyring_from_settings
 from models.migrate import engine_for, upgrade_to_head
 from models.recording_store import RecordingStore
-from nlu.client import RasaClient
-from nlu.understand import Nlu
 from speech.tts.speaker import Speaker
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
     try:
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
             ledger = build_ledger_services(settings=settings, http=http, sessions=sessions)
-            nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
+            nlu = build_nlu(settings, http)
             store = SqlStore(sessions)
             cfg = settings.calls
             asr = await load_asr_engines(settings.speech, cfg.languages)

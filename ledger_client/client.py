@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from ivr.settings import LedgerSettings
+from ledger_client.config import LedgerSettings
 from ledger_client.errors import (
     EntryProblem,
     LedgerConflict,

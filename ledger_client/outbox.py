@@ -14,8 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr.settings import LedgerSettings
 from ledger_client.client import LedgerClient
+from ledger_client.config import LedgerSettings
 from ledger_client.errors import LedgerNotFound, LedgerRejected, LedgerUnavailable
 from ledger_client.types import PostResult, TransactionEntry
 from models.base import utcnow

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr.settings import Settings
 from ledger_client.cache import CachedLedger
 from ledger_client.client import LedgerClient
+from ledger_client.config import LedgerSettings
 from ledger_client.drainer import OutboxDrainer
 from ledger_client.outbox import Outbox
+from models.base import utcnow
+
+
+class HasLedger(Protocol):
+    """Anything carrying a `ledger` section (the root Settings)."""
+
+    @property
+    def ledger(self) -> LedgerSettings: ...
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,8 @@ class LedgerServices:
 
 
 def build_ledger_services(
-    *, settings: Settings, http: httpx.AsyncClient, sessions: sessionmaker[Session]
+    *, settings: HasLedger, http: httpx.AsyncClient, sessions: sessionmaker[Session],
+    clock: Callable[[], datetime] = utcnow,
 ) -> LedgerServices:
     """`http` is the process's one shared AsyncClient; call `drainer.start()` in the lifespan, `stop()` at exit."""
     client = LedgerClient(http=http, settings=settings.ledger)
@@ -33,4 +45,4 @@ def build_ledger_services(
     drainer = OutboxDrainer(
         outbox=outbox, interval_s=settings.ledger.outbox_drain_interval_s, backoff_s=settings.ledger.backoff_s
     )
-    return LedgerServices(client, CachedLedger(client=client, sessions=sessions), outbox, drainer)
+    return LedgerServices(client, CachedLedger(client=client, sessions=sessions, clock=clock), outbox, drainer)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -12,9 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from models.base import make_engine
-
-if TYPE_CHECKING:
-    from ivr.settings import Settings
+from models.config import HasDatabase
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -36,7 +33,7 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(url[len(prefix):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def engine_for(settings: Settings) -> Engine:
+def engine_for(settings: HasDatabase) -> Engine:
     ensure_sqlite_dir(settings.database.url)
     return make_engine(settings.database.url, echo=settings.database.echo)
 
@@ -49,7 +46,7 @@ def downgrade_engine(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-def upgrade_to_head(settings: Settings) -> None:
+def upgrade_to_head(settings: HasDatabase) -> None:
     """Bring the IVR database to the newest revision (idempotent; used by `ivr db upgrade`, the stack, tests)."""
     engine = engine_for(settings)
     try:

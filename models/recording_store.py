@@ -7,15 +7,12 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from models.calls import Recording
+from models.config import HasDataDir
 from models.crypto import KeyRing, current_keyring
-
-if TYPE_CHECKING:
-    from ivr.settings import Settings
 
 SUFFIX = ".enc"
 
@@ -32,7 +29,7 @@ class RecordingStore:
         self._keyring = keyring
 
     @classmethod
-    def from_settings(cls, settings: Settings, keyring: KeyRing | None = None) -> RecordingStore:
+    def from_settings(cls, settings: HasDataDir, keyring: KeyRing | None = None) -> RecordingStore:
         return cls(Path(settings.data_dir) / "recordings", keyring)
 
     @property

@@ -21,10 +21,10 @@ import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 
+from ivr.ami.config import AmiSettings
 from ivr.ami.errors import AmiActionError, AmiAuthError, AmiConnectionError, AmiError, AmiTimeout
 from ivr.ami.events import AmiEvent, OriginateResponse, parse_event
 from ivr.ami.protocol import AmiMessage, MessageParser, encode_action, parse_banner
-from ivr.settings import AmiSettings
 
 log = logging.getLogger(__name__)
 

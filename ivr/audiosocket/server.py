@@ -26,9 +26,9 @@ from ivr.audiosocket.codec import (
     ProtocolErrorReason,
     WireFrame,
 )
+from ivr.audiosocket.config import AudioSocketSettings
 from ivr.audiosocket.transport import AudioTransport
 from ivr.frames import CallerAudio, Dtmf, Hangup, HangupCause, InboundFrame
-from ivr.settings import AudioSocketSettings
 
 log = logging.getLogger(__name__)
 

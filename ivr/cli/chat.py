@@ -9,9 +9,9 @@ import typer
 
 from dialogs.actions import Listen
 from dialogs.text import converse
-from dialogs.wiring import component_warnings, real_ports
 from ivr.cli.common import settings_of
 from ivr.settings import Settings
+from ivr.wiring import component_warnings, real_ports
 from nlu.types import Lang
 
 HINT = "Type what you would say; #1234 = keypad digits; empty line = silence; Ctrl-D = hang up."

@@ -11,8 +11,8 @@ from typing import Any
 
 from dialogs.actions import Listen
 from dialogs.text import converse
-from dialogs.wiring import RealPorts, real_ports
 from ivr.settings import Settings
+from ivr.wiring import RealPorts, real_ports
 from ledger_core import queries
 from ledger_core.db import make_engine as ledger_engine
 from ledger_core.db import make_sessionmaker as ledger_sessions

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from dialogs.values import Count, Date, Money
-from dialogs.wiring import component_warnings
 from ivr.settings import Settings
+from ivr.wiring import component_warnings
 from ledger_core.demo_people import demo_members
 from models.base import make_sessionmaker
 from models.ledger_cache import LedgerCacheEntry

@@ -9,7 +9,6 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from ivr.settings import LedgerSettings
 from ledger_client import (
     LedgerClient,
     LedgerNotFound,
@@ -19,6 +18,7 @@ from ledger_client import (
     new_idempotency_key,
 )
 from ledger_client.client import parse_problems
+from ledger_client.config import LedgerSettings
 from tests.fakes.ledger_core_fake import GROUP, PHONE, FakeLedgerCore
 
 

@@ -1,4 +1,8 @@
-"""Builds dialogs on the real components from Settings: ledger client (+cache) over HTTP, Rasa NLU, SQL store."""
+"""The one place real adapters are built from Settings: NLU (Rasa + fallback), ledger services, dialog ports.
+
+The app's lifespan (ivr/app.py), `ivr chat` and the tests all build through these functions, so each adapter is
+constructed the same way everywhere and packages below `ivr` never read the root Settings.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,12 @@ import httpx
 
 from dialogs.engine import Dialog
 from dialogs.meeting.ports import MeetingPorts
-from dialogs.meeting.sql import OutboxSubmitter, SqlMeetingStore
+from dialogs.meeting.sql import meeting_ports
 from dialogs.ports import Clock, LedgerPort, NluPort
 from dialogs.store import SqlStore
 from ivr.settings import Settings
-from ledger_client.cache import CachedLedger
-from ledger_client.client import LedgerClient
 from ledger_client.outbox import Outbox
+from ledger_client.services import LedgerServices, build_ledger_services
 from models.base import make_sessionmaker, utcnow
 from models.migrate import engine_for, upgrade_to_head
 from nlu.client import RasaClient
@@ -33,10 +36,16 @@ class RealPorts:
     http: httpx.AsyncClient
     meetings: MeetingPorts | None = None
     outbox: Outbox | None = None
+    services: LedgerServices | None = None
 
     def dialog(self, *, lang: Lang | None = None, clock: Clock = utcnow) -> Dialog:
         return Dialog(ledger=self.ledger, nlu=self.nlu, store=self.store, clock=clock,
                       settings=self.settings.dialogs, lang=lang, meetings=self.meetings)
+
+
+def build_nlu(settings: Settings, http: httpx.AsyncClient) -> Nlu:
+    """Rasa over the process's shared HTTP client, with the keyword fallback when it is down."""
+    return Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
 
 
 @asynccontextmanager
@@ -47,15 +56,11 @@ async def real_ports(settings: Settings, *, clock: Clock = utcnow) -> AsyncItera
     sessions = make_sessionmaker(engine)
     try:
         async with httpx.AsyncClient() as http:
-            client = LedgerClient(http=http, settings=settings.ledger)
-            ledger = CachedLedger(client=client, sessions=sessions, clock=clock)
-            nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
+            ledger = build_ledger_services(settings=settings, http=http, sessions=sessions, clock=clock)
             # meeting recording: durable drafts + the write outbox (posted as one batch per meeting)
-            outbox = Outbox(client=client, sessions=sessions, settings=settings.ledger)
-            meetings = MeetingPorts(store=SqlMeetingStore(sessions),
-                                    submitter=OutboxSubmitter(outbox=outbox, sessions=sessions))
-            yield RealPorts(ledger=ledger, nlu=nlu, store=SqlStore(sessions), settings=settings, http=http,
-                            meetings=meetings, outbox=outbox)
+            yield RealPorts(ledger=ledger.reads, nlu=build_nlu(settings, http), store=SqlStore(sessions),
+                            settings=settings, http=http, meetings=meeting_ports(ledger.outbox, sessions),
+                            outbox=ledger.outbox, services=ledger)
     finally:
         engine.dispose()
 
