@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dialogs.expect import Expect
 from dialogs.values import Value
 
 
@@ -23,6 +24,8 @@ class Listen:
     """Wait for the caller: speech (ASR biased to `phrases`) and/or keypad digits.
 
     `max_digits` ends keypad entry when reached; `terminator` ends it early; `speech=False` means keypad only (PIN).
+    `expects` declares what answers the question accepts (dialogs/expect.py): the dialog understands in that order
+    and the call layer builds the recogniser's grammar from it.
     """
 
     prompt_id: str
@@ -32,6 +35,7 @@ class Listen:
     terminator: str | None = "#"
     no_input_timeout_s: float = 6.0
     inter_digit_timeout_s: float = 4.0
+    expects: Expect = field(default_factory=Expect)
 
 
 @dataclass(frozen=True)

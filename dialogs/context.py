@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.actions import Listen, Say
 from dialogs.config import DialogSettings
+from dialogs.expect import Expect
 from dialogs.ports import Clock, LedgerPort, NluPort, StorePort
 from dialogs.prompts import PHRASES, interruptible
 from dialogs.values import Value
@@ -68,14 +69,15 @@ class Conversation:
     def say(self, prompt_id: str, **values: Value) -> Say:
         return Say(prompt_id, dict(values), interruptible(prompt_id), self.lang)
 
-    def listen(self, prompt_id: str, *, grammar: str | None = "menu", phrases: tuple[str, ...] | None = None,
-               digits: int = 1, speech: bool = True, timeout_s: float | None = None) -> Listen:
+    def listen(self, prompt_id: str, *, expects: Expect, grammar: str | None = "menu",
+               phrases: tuple[str, ...] | None = None, digits: int = 1, speech: bool = True,
+               timeout_s: float | None = None) -> Listen:
         if phrases is None:
             phrases = PHRASES[self.lang].get(grammar, ()) if grammar else ()
         spec = Listen(
             prompt_id=prompt_id, phrases=phrases, speech=speech, max_digits=digits, terminator="#",
             no_input_timeout_s=timeout_s or self.settings.no_input_timeout_s,
-            inter_digit_timeout_s=self.settings.inter_digit_timeout_s,
+            inter_digit_timeout_s=self.settings.inter_digit_timeout_s, expects=expects,
         )  # fmt: skip
         self.listening = spec
         return spec

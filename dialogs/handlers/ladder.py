@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dialogs.actions import Action, End, Listen
 from dialogs.context import Conversation
+from dialogs.expect import Expect
+from dialogs.prompts import LANGUAGE_WORDS
 from dialogs.values import Count, Name
 
 # state -> (short reprompt, keypad menu); the counts come from DialogSettings.reprompts
@@ -15,22 +17,30 @@ STEPS: dict[str, tuple[str, str]] = {
     "unknown": ("unknown_short", "unknown_keypad"),
 }
 LIMITED_STEPS = ("menu_limited", "menu_limited_keypad")
+# What the main menu (and "anything else?") answers to.
+MENU_INTENTS = ("check_savings", "check_loan", "next_meeting", "check_fines", "social_fund", "group_position",
+                "change_language", "repeat", "help", "record_meeting")
 
 
 def listen_for(c: Conversation, prompt_id: str) -> Listen:
     """The Listen of the current state, attributed to `prompt_id` (the prompt the caller is answering)."""
     match c.state:
         case "language":
-            return c.listen(prompt_id, grammar="language")
+            words = tuple(w for ws in LANGUAGE_WORDS.values() for w in ws)
+            return c.listen(prompt_id, grammar="language", expects=Expect(("choice",), phrases=words, globals=()))
         case "group":
-            return c.listen(prompt_id, phrases=tuple(m.group_name for m in c.memberships))
+            names = tuple(m.group_name for m in c.memberships)
+            return c.listen(prompt_id, phrases=names, expects=Expect(("choice",), phrases=names,
+                                                                     intents=("change_language",)))
         case "pin":
             return c.listen(prompt_id, grammar=None, digits=c.settings.pin_length, speech=False,
+                            expects=Expect(("digits",), globals=()),
                             timeout_s=c.settings.pin_timeout_s)
         case "unknown":
-            return c.listen(prompt_id, grammar="unknown")
+            return c.listen(prompt_id, grammar="unknown",
+                            expects=Expect(("menu",), intents=("help", "change_language")))
         case _:
-            return c.listen(prompt_id, grammar="menu")
+            return c.listen(prompt_id, grammar="menu", expects=Expect(("menu",), intents=MENU_INTENTS))
 
 
 def group_options(c: Conversation) -> list[Action]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dialogs.actions import Action, End, Say
 from dialogs.context import Conversation, Input
+from dialogs.expect import Expect
 from dialogs.handlers import meeting_entry, meeting_submit
 from dialogs.meeting.session import MeetingSession, is_officer, session
 from dialogs.values import Count, Date
@@ -17,6 +18,7 @@ from nlu.normalise.dates import resolve_date
 from nlu.normalise.tokens import tokenize
 
 YES_WORDS = {"yes", "yeah", "yep", "correct", "right", "ok", "okay", "ndio", "ndiyo", "sawa", "sahihi", "kweli"}
+YES_NO_EXPECT = Expect(("yes_no",))
 NO_WORDS = {"no", "nope", "wrong", "incorrect", "hapana", "la", "sio", "siyo", "makosa"}
 
 
@@ -36,12 +38,12 @@ def yes_no(inp: Input) -> bool | None:
     return None
 
 
-def ask(c: Conversation, m: MeetingSession, said: list[Say], prompt_id: str, *, digits: int = 1,
+def ask(c: Conversation, m: MeetingSession, said: list[Say], prompt_id: str, *, expects: Expect, digits: int = 1,
         phrases: tuple[str, ...] = ()) -> list[Action]:
     """Say `said`, remember it for reprompts, and listen (speech + keypad)."""
     m.ask = said
     c.failures = 0
-    return [*said, c.listen(prompt_id, phrases=phrases, digits=digits)]
+    return [*said, c.listen(prompt_id, phrases=phrases, digits=digits, expects=expects)]
 
 
 RECORD_WORDS = ("record the meeting", "record meeting", "record a meeting", "rekodi mkutano", "kurekodi mkutano",
@@ -79,7 +81,8 @@ def start(c: Conversation) -> list[Action]:
     m = session(c)
     c.goto("meeting")
     m.step = "consent"
-    return ask(c, m, [c.say("meeting_consent")], "meeting_consent", phrases=meeting_entry.YES_NO.get(c.lang, ()))
+    return ask(c, m, [c.say("meeting_consent")], "meeting_consent", phrases=meeting_entry.YES_NO.get(c.lang, ()),
+               expects=YES_NO_EXPECT)
 
 
 async def on_meeting(c: Conversation, inp: Input) -> list[Action]:
@@ -129,10 +132,11 @@ async def _on_consent(c: Conversation, m: MeetingSession, inp: Input) -> list[Ac
         m.draft = found
         m.step = "resume"
         said.append(c.say("meeting_resume", count=Count(len(found.active)), date=Date(found.meeting_date)))
-        return ask(c, m, said, "meeting_resume")
+        return ask(c, m, said, "meeting_resume",
+                   expects=Expect(("yes_no", "menu"), intents=("record_meeting", "finish_recording")))
     m.step = "date"
     said.append(c.say("meeting_date", date=Date(c.local_date())))
-    return ask(c, m, said, "meeting_date")
+    return ask(c, m, said, "meeting_date", expects=Expect(("date", "yes_no")))
 
 
 async def _on_resume(c: Conversation, m: MeetingSession, inp: Input) -> list[Action]:

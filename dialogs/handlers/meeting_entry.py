@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dialogs.actions import Action, Say
 from dialogs.context import Conversation, Input
+from dialogs.expect import Expect
 from dialogs.meeting import parse
 from dialogs.meeting.ports import NewEntry
 from dialogs.meeting.session import MeetingSession, Pending, bulk_say, totals_says, tx_say
@@ -15,6 +16,8 @@ from dialogs.values import Count, Money, Name
 from nlu.normalise.amounts import find_amount
 from nlu.normalise.transactions import transaction_type
 
+# Commands said at the entry prompt (intent names of the NLU).
+ENTRY_COMMANDS = ("undo_last", "read_back_all", "finish_recording")
 ENTRY_DIGITS = 24  # "12*4*150000" and more, ended by #
 # Confirmation answers the recogniser is biased to; entries themselves are open vocabulary (names + any amount),
 # so their Listens carry no phrase list (a grammar-constrained engine could not hear "two hundred and fifty").
@@ -22,16 +25,21 @@ YES_NO = {"en": ("yes", "no", "undo", "finish"), "sw": ("ndiyo", "hapana", "futa
 
 
 def _ask(c: Conversation, m: MeetingSession, said: list[Say], prompt_id: str, digits: int = 1,
-         phrases: tuple[str, ...] = ()) -> list[Action]:
+         phrases: tuple[str, ...] = (), *, expects: Expect) -> list[Action]:
     from dialogs.handlers.meeting import ask
 
-    return ask(c, m, said, prompt_id, digits=digits, phrases=phrases)
+    return ask(c, m, said, prompt_id, digits=digits, phrases=phrases, expects=expects)
+
+
+def roster_names(m: MeetingSession) -> tuple[str, ...]:
+    return tuple(r.name for r in m.roster)
 
 
 def ask_entry(c: Conversation, m: MeetingSession, said: list[Say], *, short: bool = False) -> list[Action]:
     m.step, m.pending = "entry", Pending()
     prompt = "meeting_entry_short" if short else "meeting_entry_ask"
-    return _ask(c, m, [*said, c.say(prompt)], prompt, ENTRY_DIGITS)
+    return _ask(c, m, [*said, c.say(prompt)], prompt, ENTRY_DIGITS,
+                expects=Expect(("meeting_entry",), intents=ENTRY_COMMANDS, names=roster_names(m)))
 
 
 def rejected_says(c: Conversation, m: MeetingSession) -> list[Say]:
@@ -105,24 +113,28 @@ def fill(c: Conversation, m: MeetingSession, said: list[Say] | None = None) -> l
             m.step = "which"
             names = {f"n{i}": Name(cand.name) for i, cand in enumerate(p.candidates, 1)}
             prompt = "meeting_which" if len(p.candidates) == 2 else "meeting_which3"
-            return _ask(c, m, [*said, c.say(prompt, **names)], prompt,
-                        phrases=tuple(cand.name for cand in p.candidates))
+            options = tuple(cand.name for cand in p.candidates)
+            return _ask(c, m, [*said, c.say(prompt, **names)], prompt, phrases=options,
+                        expects=Expect(("member_name",), names=options))
         else:
             m.step = "member"
-            return _ask(c, m, [*said, c.say("meeting_ask_member")], "meeting_ask_member", 4)
+            return _ask(c, m, [*said, c.say("meeting_ask_member")], "meeting_ask_member", 4,
+                        expects=Expect(("member_name",), names=roster_names(m)))
     if p.type is None:
         m.step = "type"
-        return _ask(c, m, [*said, c.say("meeting_ask_type")], "meeting_ask_type")
+        return _ask(c, m, [*said, c.say("meeting_ask_type")], "meeting_ask_type",
+                    expects=Expect(("transaction_type",)))
     if p.amount_minor is None:
         m.step = "amount"
-        return _ask(c, m, [*said, c.say("meeting_ask_amount")], "meeting_ask_amount", 9)
+        return _ask(c, m, [*said, c.say("meeting_ask_amount")], "meeting_ask_amount", 9, expects=Expect(("amount",)))
     m.step = "confirm"
     assert m.draft is not None
     if p.bulk:
         read = bulk_say(c, p.type, p.amount_minor, len(m.roster), m.draft.currency)
     else:
         read = tx_say(c, p, m.draft.currency)
-    return _ask(c, m, [*said, read, c.say("meeting_confirm")], "meeting_confirm", phrases=YES_NO.get(c.lang, ()))
+    return _ask(c, m, [*said, read, c.say("meeting_confirm")], "meeting_confirm", phrases=YES_NO.get(c.lang, ()),
+                expects=Expect(("yes_no", "menu"), intents=("undo_last", "finish_recording")))
 
 
 def _on_which(c: Conversation, m: MeetingSession, inp: Input) -> list[Action]:

@@ -14,7 +14,7 @@ from dialogs.values import Count
 
 
 async def ask_submit(c: Conversation, m: MeetingSession, said: list[Say]) -> list[Action]:
-    from dialogs.handlers.meeting import ask
+    from dialogs.handlers.meeting import YES_NO_EXPECT, ask
     from dialogs.handlers.meeting_entry import ask_entry
 
     assert m.draft is not None
@@ -24,7 +24,7 @@ async def ask_submit(c: Conversation, m: MeetingSession, said: list[Say]) -> lis
         return ask_entry(c, m, [*said, c.say("meeting_no_entries")], short=True)
     m.step = "submit"
     return ask(c, m, [*said, *totals_says(c, m.draft.active, m.draft.currency), c.say("meeting_submit_ask")],
-               "meeting_submit_ask")
+               "meeting_submit_ask", expects=YES_NO_EXPECT)
 
 
 async def on_submit(c: Conversation, m: MeetingSession, inp: Input) -> list[Action]:

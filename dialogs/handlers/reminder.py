@@ -22,6 +22,7 @@ from typing import Literal
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.config import DialogSettings
 from dialogs.events import CallStarted, Digits, Event, HangUp, NoInput, Utterance
+from dialogs.expect import Expect
 from dialogs.handlers.reminder_port import ReminderBrief, ReminderPort
 from dialogs.ports import Clock, NluPort, StorePort, TurnRecord
 from dialogs.prompts import PHRASES
@@ -43,6 +44,12 @@ SAID = {
     "confirm": {"i will attend", "i will pay", "nitahudhuria", "nitalipa", "yes", "ndiyo", "ndio"},
     "stop": {"stop", "acha", "stop these calls", "acha simu hizi"},
     "deny": {"no", "hapana", "la"},
+}
+# What each listen state of the reminder call answers to (the recogniser's grammar is built from it too).
+EXPECTS = {
+    "reminder_identity": Expect(("yes_no",), globals=()),
+    "reminder": Expect(("menu",), intents=("repeat", "will_attend", "will_pay", "stop_reminders"),
+                       globals=("goodbye",)),
 }
 INTENT_OF = {"repeat": "repeat", "confirm": "affirm", "stop": "stop_reminders", "deny": "deny"}
 
@@ -169,7 +176,8 @@ class ReminderDialog:
             return [self._say(prompt), *self._options()]
         self.state = "pin"
         spec = Listen("pin_ask", (), speech=False, max_digits=self._s.pin_length, terminator="#",
-                      no_input_timeout_s=self._s.pin_timeout_s, inter_digit_timeout_s=self._s.inter_digit_timeout_s)
+                      no_input_timeout_s=self._s.pin_timeout_s, inter_digit_timeout_s=self._s.inter_digit_timeout_s,
+                      expects=Expect(("digits",), globals=()))
         self.listening = spec
         return [self._say("pin_ask", digits=Count(self._s.pin_length)), spec]
 
@@ -214,7 +222,7 @@ class ReminderDialog:
     def _listen(self, prompt_id: str, grammar: str | None) -> Listen:
         spec = Listen(prompt_id, PHRASES[self.lang].get(grammar, ()) if grammar else (), speech=True, max_digits=1,
                       terminator="#", no_input_timeout_s=self._s.no_input_timeout_s,
-                      inter_digit_timeout_s=self._s.inter_digit_timeout_s)
+                      inter_digit_timeout_s=self._s.inter_digit_timeout_s, expects=EXPECTS.get(grammar or "", Expect()))
         self.listening = spec
         return spec
 
