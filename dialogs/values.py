@@ -56,3 +56,13 @@ def render_value(value: Value, lang: str) -> str:
         case Name(text):
             return text
     raise TypeError(f"not a prompt value: {type(value).__name__}")
+
+
+def sayable(values: dict[str, Value], lang: str) -> bool:
+    """Whether every value can be put into words (a figure beyond the verbalisers' range cannot)."""
+    try:
+        for v in values.values():
+            render_value(v, lang)
+    except (ValueError, OverflowError):
+        return False
+    return True

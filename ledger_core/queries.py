@@ -185,6 +185,9 @@ def member_position(session: Session, group_id: str, member_id: str) -> schemas.
                 status=state.status,  # type: ignore[arg-type]
                 disbursed_on=loan.disbursed_on,
                 term_months=loan.term_months,
+                past_due=[schemas.InstallmentDue(due_date=d, owed_minor=o) for d, o in state.past_due],
+                upcoming_due_date=state.upcoming_date,
+                upcoming_due_amount_minor=state.upcoming_amount_minor,
             )
             for loan, state in views
         ],

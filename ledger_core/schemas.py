@@ -107,6 +107,11 @@ class Roster(BaseModel):
     members: list[RosterMember]
 
 
+class InstallmentDue(BaseModel):
+    due_date: date
+    owed_minor: int
+
+
 class LoanView(BaseModel):
     loan_id: str
     principal_minor: int
@@ -118,6 +123,10 @@ class LoanView(BaseModel):
     # Added fields: when the loan was given and over how many months.
     disbursed_on: date
     term_months: int
+    # Installments due before today and not fully paid (oldest first), and the next one due today or later.
+    past_due: list[InstallmentDue] = []
+    upcoming_due_date: date | None = None
+    upcoming_due_amount_minor: int | None = None
 
 
 class MemberPosition(BaseModel):

@@ -23,6 +23,8 @@ NOT_INTERRUPTIBLE = frozenset({
     "pin_none_no_name", "figures_as_of", "savings", "savings_only", "loan_none", "loan_balance", "loan_next",
     "loan_overdue", "meeting_next", "meeting_none", "fines_none", "fines_due", "social_fund", "group_totals",
     "figures_need_pin", "transfer", "transfer_officer", "transfer_unavailable", "goodbye", "goodbye_ladder",
+    "loan_arrears", "loan_arrears_same", "loan_then_next", "loan_support", "group_totals_more", "figures_locked",
+    "figure_unreadable", "pin_locked_help", "pin_none_meanwhile", "transfer_chair", "number_hidden",
 })  # fmt: skip
 NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
 

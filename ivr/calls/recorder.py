@@ -29,12 +29,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.meeting.sql import CONSENT_KIND
 from models.crypto import KeyRing, current_keyring
-from models.members import ConsentRecord
 from models.recording_store import RecordingStore, add_recording
 
 log = logging.getLogger(__name__)
@@ -172,17 +169,6 @@ class Recordings:
 
     def recorder(self, t0: float, sample_rate: int = 8000) -> CallRecorder:
         return CallRecorder(spool_dir=self.spool_dir, t0=t0, sample_rate=sample_rate)
-
-    async def consent(self, call_id: uuid.UUID) -> bool | None:
-        """The call's latest `meeting_recording` consent answer (None: not asked yet)."""
-
-        def run() -> bool | None:
-            with self._sessions() as s:
-                return s.scalar(select(ConsentRecord.granted).where(
-                    ConsentRecord.call_id == call_id, ConsentRecord.kind == CONSENT_KIND)
-                    .order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc()).limit(1))
-
-        return await asyncio.to_thread(run)
 
     async def save(self, call_id: uuid.UUID, recorder: CallRecorder) -> int | None:
         """Store what `recorder` kept (encrypted file + Recording row); the row id, or None when nothing was kept."""

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dialogs.actions import Action, End, Listen, Say, Transfer
+from dialogs import events
+from dialogs.actions import Action, End, Listen, Record, Say, Transfer
 from dialogs.engine import Dialog
-from dialogs.events import CallStarted, HangUp, Utterance
+from dialogs.events import CallStarted, Utterance
 from dialogs.prompts import render
 from ivr.audiosocket.transport import AudioTransport
 from ivr.calls.config import CallSettings
@@ -191,7 +192,6 @@ class CallSession:
                     hung_up = True
                     break
                 actions = await dialog.handle(event)
-                await self._follow_consent(dialog)
                 await self._after_turn(turn, actions, dialog.lang)
         except asyncio.CancelledError:
             hung_up = True
@@ -206,7 +206,7 @@ class CallSession:
             try:
                 if hung_up or self.outcome in (None, "failed"):
                     with contextlib.suppress(Exception):
-                        await asyncio.shield(dialog.handle(HangUp()))  # stores the outcome
+                        await asyncio.shield(dialog.handle(events.Hangup()))  # stores the outcome
                 await self._save_recording()
             finally:
                 self.outcome = self.outcome or "hangup"
@@ -217,19 +217,19 @@ class CallSession:
     def _media_rate(self) -> int:
         return int(getattr(self._media, "sample_rate", 8000) or 8000)
 
-    async def _follow_consent(self, dialog: Dialog) -> None:
-        """Keep audio only while the call's latest meeting-recording consent is granted (asked in the meeting)."""
-        rec, recordings = self._recorder, self.deps.recordings
-        if rec is None or recordings is None or dialog.state != "meeting":
+    @property
+    def recorder(self) -> CallRecorder | None:
+        """The call's recorder while recording is possible (RecordedMedia copies bot audio into it)."""
+        return self._recorder
+
+    def _record(self, action: Record) -> None:
+        """The dialog's word on recording consent: keep audio from now on, or stop and discard what was kept."""
+        rec = self._recorder
+        if rec is None:
             return
-        try:
-            granted = await recordings.consent(self.info.call_id)
-        except Exception:
-            log.exception("call %s: consent lookup failed; not recording", self._label)
-            granted = False
-        if granted:
+        if action.on:
             rec.start()
-        elif granted is False and rec.keeping:
+        else:
             rec.discard()
 
     async def _save_recording(self) -> None:
@@ -281,6 +281,8 @@ class CallSession:
                 pcm = await self.deps.speaker.say(text, action.lang or lang, pii=bool(action.values))
                 due = self._playout.play(trim_leading_silence(pcm), interruptible=action.interruptible)
                 first = due if first is None else first
+            elif isinstance(action, Record):
+                self._record(action)
             elif isinstance(action, Transfer):
                 await self._transfer(action)
             elif isinstance(action, End):
@@ -343,13 +345,13 @@ class RecordedMedia:
         return self.inner.queued_frames
 
     def send_audio(self, pcm: bytes) -> PlaybackHandle:
-        rec = self._session._recorder
+        rec = self._session.recorder
         if rec is not None:
             rec.bot(pcm, time.monotonic() + self.inner.queued_frames * FRAME_S)
         return self.inner.send_audio(pcm)
 
     def flush(self) -> int:
-        rec = self._session._recorder
+        rec = self._session.recorder
         if rec is not None:
             rec.cut_bot_after(time.monotonic())
         return self.inner.flush()

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.handlers.reminder_port import ReminderBrief
+from dialogs.reminder_port import ReminderBrief
 from ivr.reminders.config import RemindersSettings
 from ivr.reminders.rules import Candidate
 from ivr.reminders.window import CallWindow
@@ -313,7 +313,7 @@ class ReminderStore:
         return await self._run(lambda s: int(s.scalar(select(func.count()).select_from(Reminder).where(
             Reminder.status.in_(ACTIVE_STATUSES))) or 0))
 
-    # --- the dialog's port (dialogs.handlers.reminder_port.ReminderPort) -------------------------------------------
+    # --- the dialog's port (dialogs.reminder_port.ReminderPort) -------------------------------------------
 
     async def brief(self, call_id: uuid.UUID) -> ReminderBrief:
         def q(s: Session) -> ReminderBrief:

@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
+from dialogs import events
 from dialogs.actions import End, Listen, Say
-from dialogs.events import Digits, HangUp, NoInput, Utterance
+from dialogs.events import Digits, NoInput, Utterance
 from ivr.calls.config import CallSettings
 from ivr.calls.session import CallInfo, CallSession, SessionDeps
 from ivr.frames import CallerAudio, Dtmf, Hangup, HangupCause
@@ -18,7 +19,7 @@ from speech.vad_config import VadSettings
 from tests.fakes.asr_fake import ScriptedAsr
 from tests.fakes.call_fakes import FakeMedia, ScriptedDialog, ToneSpeaker, tone
 
-MENU = Say("menu_main")  # interruptible
+MENU = Say("menu_keypad")  # interruptible
 FIGURES = Say("ledger_down", interruptible=False)
 SPEECH = Listen("menu_main", phrases=("savings",), no_input_timeout_s=2.0)
 PIN = Listen("pin_ask", speech=False, max_digits=4, terminator="#", no_input_timeout_s=2.0,
@@ -145,7 +146,7 @@ async def test_caller_hang_up_mid_utterance_ends_everything() -> None:
     await rig.speak(300, then_silence_ms=0)  # utterance in progress (stream open)
     await asyncio.wait_for(rig.hang_up(), 3)
     assert not rig.session.running and rig.ended
-    assert isinstance(rig.dialog.events[-1], HangUp)
+    assert isinstance(rig.dialog.events[-1], events.Hangup)
     assert rig.session.outcome == "hangup"
     assert rig.asr.calls == []  # the unfinished utterance was dropped, not recognised
 

@@ -62,7 +62,7 @@ def test_wrong_values_and_unknown_prompts_are_clear_errors() -> None:
 
 
 def test_interruptibility_is_decided_per_prompt() -> None:
-    assert interruptible("menu_main") and interruptible("help") and interruptible("menu_keypad")
+    assert interruptible("menu_item_savings") and interruptible("help") and interruptible("menu_keypad")
     for pid in ("pin_ask", "savings", "loan_next", "figures_as_of", "pin_locked", "goodbye"):
         assert not interruptible(pid)
     assert set(CATALOGS["en"]) >= NOT_INTERRUPTIBLE

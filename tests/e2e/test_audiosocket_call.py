@@ -75,16 +75,15 @@ def numbers_in(text: str) -> set[int]:
 
 
 async def savings_call(base_url: str, settings: Settings, member: DemoMember) -> bytes:
-    """One call: English on the keypad, the PIN as DTMF, savings asked by voice; returns the bot's answer audio."""
+    """One call: the PIN as DTMF, savings asked by voice; returns the bot's answer audio (the ledger knows the
+    member speaks English, so there is no language menu)."""
     async with httpx.AsyncClient() as http:
         call_id = await register(http, base_url, member.phone)
     call = await FakeAsteriskCall("127.0.0.1", settings.audiosocket.port, uuid.UUID(call_id)).connect()
     try:
-        await wait_bot_said_something(call, since=0.0)  # language menu: "for English press one"
-        await call.press("1")
-        await wait_bot_said_something(call, since=time.monotonic())  # welcome + "please type your PIN"
+        await wait_bot_said_something(call, since=0.0)  # welcome + "please type your PIN"
         await call.press(member.pin + "#")
-        await wait_bot_said_something(call, since=time.monotonic())  # "what would you like to know?"
+        await wait_bot_said_something(call, since=time.monotonic())  # the menu
         await call.send_audio(with_pauses([festival("how much money have I saved", 8000)], 200, 8000))
         asked = time.monotonic()
         first, last = await wait_bot_said_something(call, since=asked, quiet_s=1.5)

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from dialogs.actions import Action, Listen
-from dialogs.events import Event, HangUp
+from dialogs.events import Event, Hangup
 
 FRAME = 320
 FRAME_S = 0.02
@@ -108,7 +108,7 @@ class ScriptedDialog:
 
     async def handle(self, event: Event) -> list[Action]:
         self.events.append(event)
-        if isinstance(event, HangUp) or not self.script:
+        if isinstance(event, Hangup) or not self.script:
             self.listening = None
             return []
         actions = self.script.pop(0)

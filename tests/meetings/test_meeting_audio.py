@@ -68,8 +68,7 @@ async def test_meeting_recorded_over_audiosocket(audio_settings: Settings, ledge
             call_id = await register(http, base_url, sec.phone)
         call = await FakeAsteriskCall("127.0.0.1", audio_settings.audiosocket.port, uuid.UUID(call_id)).connect()
         try:
-            await wait_bot_said_something(call, since=0.0)  # language menu
-            await keys(call, "1")  # English -> welcome + PIN prompt
+            await wait_bot_said_something(call, since=0.0)  # welcome + PIN prompt (the ledger knows her language)
             await keys(call, sec.pin + "#")  # -> main menu
             await speak(call, "record the meeting")  # -> consent
             await keys(call, "1")  # agree -> "we will record the meeting of today"

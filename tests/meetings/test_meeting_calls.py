@@ -47,7 +47,7 @@ async def test_english_meeting_with_disambiguation_undo_correction_bulk_and_tota
         call = Call(ports.dialog(lang="en"))
         await call.start(sec.phone)
         await call.script([f"#{sec.pin}", "yes", "yes"])
-        assert call.ids[-1] == "meeting_entry_ask"
+        assert call.ids[-3:] == ["meeting_entry_ask", "meeting_entry_keys", "meeting_entry_commands"]
         await call.send("Mary paid two hundred savings")
         assert say("meeting_which", "en", n1=Name("Mary Akinyi"), n2=Name("Mary Wanjiku")) in call.heard
         await call.send("#2")
@@ -254,7 +254,8 @@ async def test_rejected_entry_is_reported_kept_and_fixable(
         john = say("meeting_tx_loan_repayment", "en", name=Name("John Kamau"), amount=Money(kes(500), "KES"))
         assert say("meeting_posted_some", "en", count=Count(1)) in call.heard
         assert say("meeting_rejected_intro", "en", count=Count(1)) in call.heard
-        assert call.heard[-3] == john and call.ids[-2:] == ["meeting_rejected_fix", "meeting_entry_ask"]
+        assert call.heard[-5] == john and call.ids[-4:] == ["meeting_rejected_fix", "meeting_entry_ask",
+                                                            "meeting_entry_keys", "meeting_entry_commands"]
         await call.script(["John paid five hundred savings", "yes", "finish"])
         assert say("meeting_total_intro", "en", count=Count(2)) in call.heard  # the refused entry does not count
         await call.send("yes")

@@ -78,8 +78,7 @@ async def meeting_call(base_url: str, settings: Settings, script: list[str]) -> 
     call = await FakeAsteriskCall("127.0.0.1", settings.audiosocket.port, call_id).connect()
     started = time.monotonic()
     try:
-        await wait_bot_said_something(call, since=0.0)  # language menu
-        await keys(call, "1")  # English -> PIN prompt
+        await wait_bot_said_something(call, since=0.0)  # welcome + PIN prompt (the ledger knows her language)
         for step in script:
             await keys(call, step)
         await call.hang_up()

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from dialogs.events import CallStarted, Digits, Utterance
-from dialogs.handlers.reminder import ReminderDialog
+from dialogs.reminder_call import ReminderDialog
 from dialogs.store import SqlStore
 from ivr.ami import AmiClient
 from ivr.reminders.service import reminders_service

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.events import CallStarted, Digits, NoInput, Utterance
-from dialogs.handlers.reminder import ReminderDialog
+from dialogs.reminder_call import ReminderDialog
 from ivr.reminders.planner import Planner
 from models.calls import Call, Turn
 from models.members import ConsentRecord, MemberPreference

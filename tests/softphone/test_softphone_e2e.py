@@ -104,9 +104,8 @@ async def test_caller_asks_for_savings_in_the_browser_and_sees_the_ledger_figure
         started = time.monotonic()
         await page.get_by_role("button", name="Call").click()
         await page.wait_for_function("window.softphone.stats.state === 'connected'", timeout=20_000)
-        await wait_bot_line(page, render("language_menu", {}, "en"), 20)  # first call: the language menu
-        await page.get_by_role("button", name="1", exact=True).click()  # English
-        await wait_bot_line(page, pin_prompt, 60)  # the bot understood the spoken request
+        # the ledger knows the member's language: no language menu, straight to the PIN
+        await wait_bot_line(page, pin_prompt, 30)
         for digit in member.pin + "#":
             await page.get_by_role("button", name="hash" if digit == "#" else digit, exact=True).click()
         await wait_bot_line(page, expected, 30)
@@ -125,8 +124,8 @@ async def test_caller_asks_for_savings_in_the_browser_and_sees_the_ledger_figure
     assert expected in [line["text"] for line in lines if line["speaker"] == "bot"]
     assert member.pin not in " ".join(line["text"] for line in lines)  # the PIN is never echoed on screen
     bot = [line["text"] for line in lines if line["speaker"] == "bot"]
-    # each turn's prompts are said (and shown) once: the language is chosen once, the PIN asked for once
-    assert bot.count(render("language_saved", {}, "en")) == 1, bot
+    # each turn's prompts are said (and shown) once: the PIN is asked for once, no language menu
+    assert render("language_menu", {}, "en") not in bot, bot
     assert bot.count(pin_prompt) == 1, bot
     assert sent > 100 and player["framesPlayed"] > 100, (sent, player)
     print(f"\nsoftphone e2e: answer shown {answered_s:.1f} s after Call; frames sent {sent}, played "

@@ -21,11 +21,11 @@ from typing import Literal
 
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.config import DialogSettings
-from dialogs.events import CallStarted, Digits, Event, HangUp, NoInput, Utterance
+from dialogs.events import CallStarted, Digits, Event, Hangup, NoInput, Utterance
 from dialogs.expect import Expect
-from dialogs.handlers.reminder_port import ReminderBrief, ReminderPort
 from dialogs.ports import Clock, NluPort, StorePort, TurnRecord
 from dialogs.prompts import PHRASES
+from dialogs.reminder_port import ReminderBrief, ReminderPort
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from nlu.types import Lang
 
@@ -85,7 +85,7 @@ class ReminderDialog:
             self.state = "identity"
             return [self._say("reminder_greet", name=Name(self.brief.first_name)),
                     self._listen("reminder_greet", "reminder_identity")]
-        if isinstance(event, HangUp):
+        if isinstance(event, Hangup):
             return await self._end([], "hangup" if not self._heard else "listened")
         if self.state == "start":
             raise RuntimeError(f"{type(event).__name__} before CallStarted")

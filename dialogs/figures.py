@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import time
 from typing import Any
 
@@ -34,17 +33,36 @@ async def savings(c: Conversation) -> list[Say]:
 
 
 async def loan(c: Conversation) -> list[Say]:
+    """Balance first; then what is past due, truthfully (the count and the total, never only the first one) and
+    kindly (support, not blame); then the next repayment to come."""
     got = await _position(c)
     p = got.value
     if p.loan_outstanding_minor <= 0:
         return [*_as_of(c, got), c.say("loan_none")]
     said = [c.say("loan_balance", amount=Money(p.loan_outstanding_minor, p.currency))]
-    if p.next_due_date is not None and p.next_due_amount_minor:
-        due = Money(p.next_due_amount_minor, p.currency)
-        # the nearest unpaid installment: in the past means overdue (supportive wording), else the next one
-        overdue = p.next_due_date < c.local_date()
-        prompt = "loan_overdue" if overdue else "loan_next"
-        said.append(c.say(prompt, amount=due, date=Date(p.next_due_date)))
+    past = sorted((d.due_date, d.owed_minor) for loan in p.loans for d in loan.past_due)
+    if not past and p.next_due_date is not None and p.next_due_date < c.local_date() and p.next_due_amount_minor:
+        past = [(p.next_due_date, p.next_due_amount_minor)]  # a ledger that does not list past-due installments
+    upcoming = sorted((loan.upcoming_due_date, loan.upcoming_due_amount_minor or 0) for loan in p.loans
+                      if loan.upcoming_due_date is not None)
+    if not past and not upcoming and p.next_due_date is not None and p.next_due_amount_minor:
+        upcoming = [(p.next_due_date, p.next_due_amount_minor)]
+    if len(past) == 1:
+        said.append(c.say("loan_overdue", amount=Money(past[0][1], p.currency), date=Date(past[0][0])))
+    elif past:
+        total = Money(sum(owed for _, owed in past), p.currency)
+        amounts = {owed for _, owed in past}
+        if len(amounts) == 1:
+            said.append(c.say("loan_arrears_same", count=Count(len(past)), amount=Money(amounts.pop(), p.currency),
+                              total=total))
+        else:
+            said.append(c.say("loan_arrears", count=Count(len(past)), total=total))
+    if upcoming:
+        due_on, amount = upcoming[0]
+        prompt = "loan_then_next" if past else "loan_next"
+        said.append(c.say(prompt, amount=Money(amount, p.currency), date=Date(due_on)))
+    if past:
+        said.append(c.say("loan_support"))
     return [*_as_of(c, got), *said]
 
 
@@ -66,10 +84,11 @@ async def group_totals(c: Conversation) -> list[Say]:
     assert c.membership is not None
     got = await c.timed_ledger(c.ledger.group_position(c.membership.group_id))
     g = got.value
-    return [*_as_of(c, got), c.say(
-        "group_totals", savings=Money(g.total_savings_minor, g.currency), cash=Money(g.cash_in_box_minor, g.currency),
-        loans=Money(g.loans_outstanding_minor, g.currency), social=Money(g.social_fund_balance_minor, g.currency),
-    )]  # fmt: skip
+    return [*_as_of(c, got),
+            c.say("group_totals", savings=Money(g.total_savings_minor, g.currency),
+                  cash=Money(g.cash_in_box_minor, g.currency)),
+            c.say("group_totals_more", loans=Money(g.loans_outstanding_minor, g.currency),
+                  social=Money(g.social_fund_balance_minor, g.currency))]
 
 
 def parse_clock(text: str) -> time:
@@ -87,8 +106,3 @@ async def meeting(c: Conversation) -> list[Say]:
         return [*_as_of(c, got), c.say("meeting_none")]
     return [*_as_of(c, got), c.say("meeting_next", date=Date(nxt.date), time=Time(parse_clock(nxt.time)),
                                    place=Name(nxt.place))]
-
-
-READERS: dict[str, Callable[[Conversation], Awaitable[list[Say]]]] = {
-    "savings": savings, "loan": loan, "meeting": meeting, "fines": fines, "social": social, "group": group_totals,
-}
