@@ -120,7 +120,7 @@ def list_staff(ctx: typer.Context) -> None:
 
     def rows(s: Session) -> list[tuple[str, ...]]:
         now = utcnow()
-        out = []
+        out: list[tuple[str, ...]] = []
         for u in s.scalars(select(StaffUser).order_by(StaffUser.name)):
             state = "disabled" if u.disabled else "locked" if u.locked_until and u.locked_until > now else "active"
             out.append((u.name, u.role, ", ".join(g.group_id for g in u.groups) or "-", state, dt(u.last_sign_in_at)))

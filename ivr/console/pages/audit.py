@@ -8,8 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ivr.cli.keys import fingerprint
-from ivr.console.queries.audit import AuditFilter, actions, key_status, search_audit
+from ivr.console.queries.audit import AuditFilter, actions, fingerprint, key_status, search_audit
 from ivr.console.web import PREFIX, AdminDep, ConsoleError, in_db, render, sessions_of, state_of
 from models.crypto import current_keyring
 from models.recording_store import RecordingStore

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from ivr.cli.keys import fingerprint
 from models.audit import AuditEvent
 from models.crypto import KeyRing
 from models.recording_store import RecordingStore
 from models.rotation import not_under_primary
+
+
+def fingerprint(key: str) -> str:
+    """A key's short public name, exactly as `ivr keys` prints it (ivr.cli.keys.fingerprint; the CLI package imports
+    the app, so importing it from here would be a cycle — a test keeps the two equal)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
