@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from ivr.console.config import ConsoleSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -16,9 +14,9 @@ VENDOR_FILES = ("htmx.min.js", "chart.umd.min.js")
 SETUP_COMMAND = "bash scripts/setup.sh 60-console"
 
 
-class ConsoleAssetsMissing(click.ClickException):
-    """The vendored scripts are not installed. A ClickException so `ivr serve` prints the one line and exits 1
-    instead of a traceback; elsewhere it is an ordinary exception with a one-line message."""
+class ConsoleAssetsMissing(RuntimeError):
+    """The vendored scripts are not installed; the message is one line naming the command that installs them
+    (`ivr serve` prints just that line and exits 1)."""
 
 
 def vendor_dir(cfg: ConsoleSettings) -> Path:
