@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 MINOR_DIGITS = {"UGX": 0, "RWF": 0, "JPY": 0}
 
 
-def dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True) -> str:
     if value is None:
         return "—"
-    return value.astimezone(UTC).strftime(fmt) + (" UTC" if "%H" in fmt else "")
+    return value.astimezone(UTC).strftime(fmt) + (" UTC" if zone and "%H" in fmt else "")
 
 
 def local(value: datetime | None, tz: str) -> str:

@@ -42,10 +42,10 @@ class Today:
     latency: list[LatencyHour] = field(default_factory=list)
 
     def per_hour_rows(self) -> list[tuple[str, list[int | None]]]:
-        return [(dt(hour, "%H:00"), [n]) for hour, n in self.per_hour]
+        return [(dt(hour, "%H:00", zone=False), [n]) for hour, n in self.per_hour]
 
     def latency_rows(self) -> list[tuple[str, list[int | None]]]:
-        return [(dt(h.hour, "%H:00"), [h.p50_ms, h.p95_ms]) for h in self.latency]
+        return [(dt(h.hour, "%H:00", zone=False), [h.p50_ms, h.p95_ms]) for h in self.latency]
 
 
 async def _ledger_ok(runtime: Any) -> bool:
