@@ -262,6 +262,8 @@ async def test_the_meetings_page_shows_a_scripted_calls_entries(ivr: Ivr, ledger
         assert "posted to the ledger" in await page.locator("#result-note").inner_text()
         assert "posted" in await page.locator("#entry-3").inner_text()
         assert "posted" in (await page.locator("h1 .badge").inner_text())
+        assert "corrected" in await page.locator("#entry-2").inner_text()
+        assert not await page.get_by_text("Correct entry 2").count()  # once: a second would enter it twice
         await shot(page, "07-meeting-corrected")
         export = await page.request.get(ivr.base_url + f"/console/meetings/{draft_id}/export.csv")
         csv_text = await export.text()

@@ -210,3 +210,14 @@ def test_safe_next() -> None:
     assert safe_next("/console/calls?x=1") == "/console/calls?x=1"
     for bad in ("https://evil.example/", "//evil.example", "/consoleX", "/console/sign-in", "/console\\..\\x", None):
         assert safe_next(bad) == "/console/today"
+
+
+def test_a_corrected_entry_is_known_from_its_audit_row(db: Db) -> None:
+    from ivr.console.queries.meetings import CORRECT_ACTION, corrected_seqs
+
+    with db.sessions.begin() as s:
+        for subject in ("12:3", "12:x", "123:4", "1:3"):
+            audit.record(s, actor="console:ada", action=CORRECT_ACTION, subject_type="meeting", subject_id=subject,
+                         reason="amount was 200")
+    with db.sessions() as s:
+        assert corrected_seqs(s, 12) == {3} and corrected_seqs(s, 1) == {3} and corrected_seqs(s, 5) == set()

@@ -18,6 +18,7 @@ from ivr.console.audio import wav_span
 from ivr.console.formats import MINOR_DIGITS
 from ivr.console.pii import MediaGrant
 from ivr.console.queries.meetings import (
+    CORRECT_ACTION,
     ENTRY_TYPES,
     MeetingDetail,
     entries_csv,
@@ -142,6 +143,9 @@ async def correct_entry(request: Request, staff: StaffDep, form: FormDep, meetin
     entry = next((e for e in detail.entries if e.seq == seq), None)
     if entry is None or entry.status != m.REJECTED:
         raise ConsoleError(409, "Nothing to correct", f"Entry {seq} of meeting {meeting_id} was not rejected.")
+    if entry.corrected:
+        raise ConsoleError(409, "Already corrected", f"Entry {seq} was already recorded again; see the entries "
+                           "below it (a second correction would enter it twice).")
     if detail.row.status == m.OPEN:
         raise ConsoleError(409, "Meeting being recorded", "This meeting is still being recorded by phone; correct "
                            "the entry after it is handed in.")
@@ -160,17 +164,18 @@ async def correct_entry(request: Request, staff: StaffDep, form: FormDep, meetin
     sessions = sessions_of(request)
     store = SqlMeetingStore(sessions)
 
-    def name_and_audit(s: Session) -> str:
+    def name_of(s: Session) -> str:
         row = s.get(m.MeetingDraft, meeting_id)
         assert row is not None
-        audit.record(s, actor=staff.actor, action="meeting.correct", subject_type="meeting",
-                     subject_id=f"{meeting_id}:{seq}", reason=note[:300])
         return next(e.member_name for e in row.entries if e.seq == seq)
 
-    name = await in_db(request, name_and_audit)
+    name = await in_db(request, name_of)
     added = await store.add_entries(meeting_id, [NewEntry(entry.member_id, name, kind, amount,
                                                           transcript=f"console:{staff.name}")],
                                     call_id=None, at=utcnow())
+    await in_db(request, lambda s: audit.record(  # also what marks the entry corrected (queries.corrected_seqs)
+        s, actor=staff.actor, action=CORRECT_ACTION, subject_type="meeting", subject_id=f"{meeting_id}:{seq}",
+        reason=f"{note[:250]} (recorded again as entry {added[0].seq})"))
     outcome = await OutboxSubmitter(outbox=runtime.ledger.outbox, sessions=sessions).submit(
         await store.draft(meeting_id))
     key = added[0].idempotency_key

@@ -80,6 +80,7 @@ class EntryRow:
     span: tuple[int, int] | None  # (start ms, end ms) in that recording
     created_at: datetime
     lang: str
+    corrected: bool = False  # recorded again from the console (the rejected row stays as history)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def meeting_detail(s: Session, meeting_id: int) -> MeetingDetail | None:
             recs.setdefault(r.call_id, r)
         langs = {c.id: c.language for c in s.scalars(select(Call).where(Call.id.in_(calls))) if c.language}
     previous: dict[uuid.UUID, int] = {}
+    fixed = corrected_seqs(s, meeting_id)
     entries = []
     for e in d.entries:
         rec = recs.get(e.call_id) if e.call_id else None
@@ -114,8 +116,19 @@ def meeting_detail(s: Session, meeting_id: int) -> MeetingDetail | None:
             previous[e.call_id] = e.offset_ms
         entries.append(EntryRow(e.seq, e.member_id, e.type, e.amount_minor, e.status, e.bulk, e.reject_reason,
                                 e.call_id, rec.id if rec else None, span, e.created_at,
-                                langs.get(e.call_id, "en") if e.call_id else "en"))
+                                langs.get(e.call_id, "en") if e.call_id else "en", e.seq in fixed))
     return MeetingDetail(_row(d), d.currency, d.submitted_at, entries)
+
+
+CORRECT_ACTION = "meeting.correct"
+
+
+def corrected_seqs(s: Session, meeting_id: int) -> set[int]:
+    """Entries already recorded again from the console (their audit rows say so: "<meeting>:<seq>")."""
+    prefix = f"{meeting_id}:"
+    rows = s.scalars(select(audit.AuditEvent.subject_id).where(
+        audit.AuditEvent.action == CORRECT_ACTION, audit.AuditEvent.subject_id.startswith(prefix, autoescape=True)))
+    return {int(sid[len(prefix):]) for sid in rows if sid[len(prefix):].isdigit()}
 
 
 def read_back(entry_type: str, name: str, amount_minor: int, currency: str, lang: str) -> str | None:
