@@ -7,7 +7,7 @@ import asyncio
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -156,6 +156,16 @@ async def _form(request: Request, staff: Annotated[Staff, Depends(_staff)]) -> F
 StaffDep = Annotated[Staff, Depends(_staff)]
 AdminDep = Annotated[Staff, Depends(_admin)]
 FormDep = Annotated[FormData, Depends(_form)]
+
+
+def parse_day(value: str, name: str = "date") -> date | None:
+    """A YYYY-MM-DD query parameter ("" = none); a 400 page naming the field otherwise."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConsoleError(400, "Not a date", f"{name}: {value!r} is not a date (YYYY-MM-DD).") from None
 
 
 def field_of(form: FormData, name: str, default: str = "") -> str:

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ivr.console.queries.audit import AuditFilter, actions, fingerprint, key_status, search_audit
-from ivr.console.web import PREFIX, AdminDep, ConsoleError, in_db, render, sessions_of, state_of
+from ivr.console.web import PREFIX, AdminDep, in_db, parse_day, render, sessions_of, state_of
 from models.crypto import current_keyring
 from models.recording_store import RecordingStore
 
 router = APIRouter()
 
 
-def _date(value: str, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConsoleError(400, "Not a date", f"{name}: {value!r} is not a date (YYYY-MM-DD).") from None
-
-
 @router.get(PREFIX + "/audit", response_class=HTMLResponse, include_in_schema=False)
 async def audit_page(request: Request, staff: AdminDep, actor: str = "", action: str = "", subject: str = "",
                      since: str = "", until: str = "", page: int = 1) -> HTMLResponse:
     f = AuditFilter(actor=actor.strip(), action=action.strip(), subject=subject.strip(),
-                    since=_date(since, "from"), until=_date(until, "until"), page=max(1, page))
+                    since=parse_day(since, "from"), until=parse_day(until, "until"), page=max(1, page))
     rows, total = await in_db(request, lambda s: search_audit(s, f))
     known = await in_db(request, actions)
     ring = current_keyring()

@@ -4,7 +4,6 @@ reason, with the group's consent, audited — the caller, the transcript, what t
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,20 +13,11 @@ from sqlalchemy.orm import Session
 from ivr.console.access import pii_reason, require_group, stream_recording, wav_response
 from ivr.console.pii import MediaGrant
 from ivr.console.queries.calls import CallDetail, CallFilter, call_detail, filter_choices, intents, search_calls
-from ivr.console.web import PREFIX, ConsoleError, FormDep, StaffDep, field_of, in_db, render, state_of
+from ivr.console.web import PREFIX, ConsoleError, FormDep, StaffDep, field_of, in_db, parse_day, render, state_of
 from models.base import utcnow
 from models.reads import read_caller, read_transcript
 
 router = APIRouter()
-
-
-def _day(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConsoleError(400, "Not a date", f"{value!r} is not a date: use YYYY-MM-DD.") from None
 
 
 def _call_id(value: str) -> uuid.UUID:
@@ -42,7 +32,7 @@ async def calls_page(request: Request, staff: StaffDep, group: str = "", day: st
                      language: str = "", page: int = 1) -> HTMLResponse:
     if group:
         require_group(staff, group)
-    f = CallFilter(group=group or None, day=_day(day), outcome=outcome or None, language=language or None,
+    f = CallFilter(group=group or None, day=parse_day(day, "day"), outcome=outcome or None, language=language or None,
                    page=max(1, page))
     scope = staff.scope()
     rows, total = await in_db(request, lambda s: search_calls(s, f, scope))

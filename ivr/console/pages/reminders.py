@@ -123,28 +123,27 @@ async def _audit(request: Request, staff: Any, action: str, subject_type: str, s
                                                 subject_id=subject_id, reason=reason))
 
 
-@router.post(PREFIX + "/reminders/pause", include_in_schema=False)
-async def pause(request: Request, staff: StaffDep, form: FormDep) -> Response:
+async def _pause_or_resume(request: Request, staff: Any, form: Any, verb: str) -> Response:
+    """Pause or resume reminder calls for one group (its officers) or for every group (admins)."""
     group = field_of(form, "group")
     if not group and not staff.is_admin:
-        raise ConsoleError(403, "Admins only", "Only admins pause reminder calls for every group; choose a group.")
+        raise ConsoleError(403, "Admins only", f"Only admins {verb} reminder calls for every group; choose a group.")
     if group:
         require_group(staff, group)
-    await _require_service(request).store.pause(group or ALL_SCOPE, staff.actor)
-    await _audit(request, staff, "reminders.pause", "group", group or ALL_SCOPE, "paused from the staff console")
-    return _back("paused", group)
+    store = _require_service(request).store
+    await (store.pause(group or ALL_SCOPE, staff.actor) if verb == "pause" else store.resume(group or ALL_SCOPE))
+    await _audit(request, staff, f"reminders.{verb}", "group", group or ALL_SCOPE, f"{verb}d from the staff console")
+    return _back(f"{verb}d", group)
+
+
+@router.post(PREFIX + "/reminders/pause", include_in_schema=False)
+async def pause(request: Request, staff: StaffDep, form: FormDep) -> Response:
+    return await _pause_or_resume(request, staff, form, "pause")
 
 
 @router.post(PREFIX + "/reminders/resume", include_in_schema=False)
 async def resume(request: Request, staff: StaffDep, form: FormDep) -> Response:
-    group = field_of(form, "group")
-    if not group and not staff.is_admin:
-        raise ConsoleError(403, "Admins only", "Only admins resume reminder calls for every group; choose a group.")
-    if group:
-        require_group(staff, group)
-    await _require_service(request).store.resume(group or ALL_SCOPE)
-    await _audit(request, staff, "reminders.resume", "group", group or ALL_SCOPE, "resumed from the staff console")
-    return _back("resumed", group)
+    return await _pause_or_resume(request, staff, form, "resume")
 
 
 @router.post(PREFIX + "/reminders/run", include_in_schema=False)
