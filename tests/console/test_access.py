@@ -135,3 +135,32 @@ async def test_pages_render_empty_states_without_a_running_ivr(db: Db, client: h
         page = await client.get(url)
         assert page.status_code == 200 and text in page.text, url
         assert 'src="/console/static/vendor/htmx.min.js"' in page.text  # served here, never a CDN
+
+
+async def test_a_calls_recording_plays_only_through_the_link_of_an_audited_view(db: Db, client: httpx.AsyncClient,
+                                                                                app: object) -> None:
+    import re
+
+    from models.recording_store import RecordingStore, add_recording
+
+    db.staff("olga", groups=(UMOJA,))
+    db.consent(UMOJA)
+    call_id = db.call(UMOJA)
+    with db.sessions.begin() as s:
+        rec_id = add_recording(s, RecordingStore.from_settings(db.settings), call_id=call_id, audio=b"RIFF-audio",
+                               duration_ms=1000).id
+    token = await signed_in(client, "olga")
+    plain = await client.get(f"/console/calls/{call_id}/recordings/{rec_id}")  # no link: refused
+    assert plain.status_code == 403
+    shown = await client.post(f"/console/calls/{call_id}/reveal", data={"csrf_token": token, "reason": "dispute"})
+    link = re.search(rf'src="(/console/calls/{call_id}/recordings/{rec_id}\?link=[^"]+)"', shown.text)
+    assert link, shown.text
+    played = await client.get(link.group(1).replace("&amp;", "&"))
+    assert played.status_code == 200 and played.content == b"RIFF-audio" and played.headers["content-type"] == \
+        "audio/wav"
+    assert ("console:olga", "read.recording", str(rec_id), "dispute") in audit_rows(db)
+    tampered = await client.get(link.group(1)[:-3] + "abc")
+    assert tampered.status_code == 403
+    await client.post("/console/sign-out", data={"csrf_token": token})
+    await signed_in(client, "olga")  # a new session: the old link is not its own
+    assert (await client.get(link.group(1))).status_code == 403

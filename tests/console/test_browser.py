@@ -351,6 +351,10 @@ async def test_today_shows_a_live_call_and_updates_itself(ivr: Ivr, tmp_path: Pa
             page = await browser.new_page()
             await sign_in(page, ivr.base_url, "tess")
             await page.wait_for_url("**/console/today")
+            await page.keyboard.press("Tab")  # keyboard users: the first stop skips the navigation
+            await expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+            await page.keyboard.press("Enter")
+            await expect(page.locator("#main")).to_be_focused()
             assert await page.locator("#live-count").inner_text() == "1"
             row = page.locator("#live-calls tbody tr")
             assert await row.count() == 1 and "self service (in)" in await row.inner_text()

@@ -100,3 +100,13 @@ async def test_the_demo_admin_signs_in_with_the_secrets_file_password(tmp_path: 
     app.state.console.own_sessions.kw["bind"].dispose()
     test_env = make_test_settings(tmp_path / "t")
     assert not ensure_demo_admin(test_env) and "demo-admin" not in " ".join(sign_in_lines(test_env))
+
+
+def test_the_stack_prints_the_demo_sign_in(tmp_path: Path) -> None:
+    from ivr.cli.stack import ivr_summary, services_for
+
+    settings = load_settings(env="development", data_dir=tmp_path, security={"secrets_file": tmp_path / "s.json"},
+                             http={"port": 1})  # nothing answers /health there: the summary says so and goes on
+    summary = ivr_summary(settings, services_for(settings))
+    password = read_secrets_file(settings)[SECRET_KEY]
+    assert f"staff console: http://127.0.0.1:1/console — sign in as demo-admin with password {password}" in summary
