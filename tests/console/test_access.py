@@ -164,3 +164,30 @@ async def test_a_calls_recording_plays_only_through_the_link_of_an_audited_view(
     await client.post("/console/sign-out", data={"csrf_token": token})
     await signed_in(client, "olga")  # a new session: the old link is not its own
     assert (await client.get(link.group(1))).status_code == 403
+
+
+async def test_a_meetings_csv_has_names_only_after_a_reason(db: Db, client: httpx.AsyncClient) -> None:
+    from datetime import date
+
+    from models.meetings import MeetingDraft, MeetingEntry
+
+    db.staff("olga", groups=(UMOJA,))
+    db.consent(UMOJA)
+    with db.sessions.begin() as s:
+        d = MeetingDraft(group_id=UMOJA, meeting_date=date(2026, 11, 24), currency="KES", recorder_member_id="m-0002",
+                         status="posted")
+        s.add(d)
+        s.flush()
+        s.add(MeetingEntry(draft_id=d.id, seq=1, idempotency_key="k1", member_id="m-0001", member_name="Grace W",
+                           type="savings", amount_text="20000", status="sent"))
+        meeting_id = d.id
+    token = await signed_in(client, "olga")
+    plain = await client.get(f"/console/meetings/{meeting_id}/export.csv")
+    assert plain.status_code == 200 and "m-0001,savings,20000,KES,sent" in plain.text and "Grace" not in plain.text
+    assert "attachment" in plain.headers["content-disposition"]
+    refused = await client.post(f"/console/meetings/{meeting_id}/export", data={"csrf_token": token})
+    assert refused.status_code == 400
+    named = await client.post(f"/console/meetings/{meeting_id}/export",
+                              data={"csrf_token": token, "reason": "the group's auditor asked"})
+    assert named.status_code == 200 and "m-0001,Grace W,savings" in named.text
+    assert ("console:olga", "export.meeting", str(meeting_id), "the group's auditor asked") in audit_rows(db)
