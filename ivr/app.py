@@ -33,6 +33,7 @@ from ivr.calls.recorder import Recordings
 from ivr.calls.registry import CallRegistry
 from ivr.calls.session import CallInfo, CallSession, SessionDeps, Transferrer
 from ivr.calls.timings import TimingStore
+from ivr.console.router import include_console
 from ivr.meetings.upkeep import meetings_upkeep
 from ivr.reminders.calls import ReminderCalls
 from ivr.reminders.service import reminders_service
@@ -159,4 +160,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(meetings_api.router)  # admin: meetings recorded by phone, entries, recordings (audited)
     app.include_router(reminders_api.router)  # admin: reminder preview, statistics, pause/resume, opt-in/out
     include_softphone(app, settings)  # /phone and /phone/ws (off in production unless IVR_SOFTPHONE__ENABLED)
+    include_console(app, settings)  # /console: the staff web console (stops start-up if its scripts are missing)
     return app

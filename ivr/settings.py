@@ -17,6 +17,7 @@ from dialogs.config import DialogSettings
 from ivr.ami.config import AmiSettings
 from ivr.audiosocket.config import AudioSocketSettings
 from ivr.calls.config import CallSettings
+from ivr.console.config import ConsoleSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
 from ivr.softphone.config import SoftphoneSettings
@@ -64,6 +65,7 @@ class Settings(BaseSettings):
     calls: CallSettings = Field(default_factory=CallSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     softphone: SoftphoneSettings = Field(default_factory=SoftphoneSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -7,6 +7,7 @@ import uvicorn
 
 from ivr.app import create_app
 from ivr.cli.common import settings_of
+from ivr.console.assets import ConsoleAssetsMissing
 
 
 def serve(ctx: typer.Context) -> None:
@@ -15,5 +16,10 @@ def serve(ctx: typer.Context) -> None:
     a = settings.audiosocket
     typer.echo(f"IVR HTTP on http://{settings.http.host}:{settings.http.port}, AudioSocket on {a.host}:{a.port} "
                "(loading speech models and warming prompts first)", err=True)
-    uvicorn.run(create_app(settings), host=settings.http.host, port=settings.http.port,
-                log_level=settings.log_level.lower(), lifespan="on")
+    try:
+        app = create_app(settings)
+    except ConsoleAssetsMissing as exc:  # one line naming the setup command, not a traceback
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    uvicorn.run(app, host=settings.http.host, port=settings.http.port, log_level=settings.log_level.lower(),
+                lifespan="on")

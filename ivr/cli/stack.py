@@ -151,6 +151,9 @@ def prepare(settings: Settings) -> None:
 
     upgrade_to_head(settings)
     console.print("IVR database migrated to head")
+    from ivr.console.demo import ensure_demo_admin
+
+    ensure_demo_admin(settings)  # development: the console's demo admin (password in the dev secrets file)
     engine = make_engine(settings.ledger_core.database_url)
     try:
         empty = ledger_is_empty(engine)
@@ -170,6 +173,9 @@ def ivr_summary(settings: Settings, services: list[ManagedService]) -> str:
     lines = [f"AudioSocket (Asterisk AUDIOSOCKET_ADDR): {a.host}:{a.port}",
              f"HTTP (call registration POST /asterisk/calls, /health): http://{h.host}:{h.port}",
              f"softphone: http://{h.host}:{h.port}/phone"]
+    from ivr.console.demo import sign_in_lines
+
+    lines += sign_in_lines(settings)  # the staff console and, in development, the demo admin's sign-in
     try:
         health = httpx.get(f"http://{h.host}:{h.port}/health", timeout=5.0).json()
         lines += [f"speech: {note}" for note in health.get("notes", [])]
