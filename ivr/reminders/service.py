@@ -29,13 +29,14 @@ class Reminders:
 
 
 @asynccontextmanager
-async def reminders_service(settings: Settings, *, clock: Clock = utcnow, dial: bool = False,
+async def reminders_service(settings: Settings, *, clock: Clock = utcnow, stamp: Clock = utcnow, dial: bool = False,
                             ami: AmiClient | None = None, http: httpx.AsyncClient | None = None,
                             sessions: sessionmaker[Session] | None = None) -> AsyncIterator[Reminders]:
     """Migrate, connect, yield; with `dial=True` also log in to AMI (or use the given, already started client).
 
     Inside the app pass its shared `http` client and `sessions` (one client, one engine per process); the CLI
-    builds its own.
+    builds its own. `clock` is the moment the run plans and claims as of (`--at`), `stamp` the real time its
+    records carry (see ivr.reminders.runner).
     """
     async with AsyncExitStack() as stack:
         if sessions is None:
@@ -56,6 +57,6 @@ async def reminders_service(settings: Settings, *, clock: Clock = utcnow, dial: 
                 stack.push_async_callback(ami.close)
             placer = await stack.enter_async_context(AmiPlacer(ami, settings.reminders,
                                                                settings.ami.originate_ring_s))
-            runner = Runner(planner=planner, store=store, placer=placer, clock=clock,
+            runner = Runner(planner=planner, store=store, placer=placer, clock=clock, stamp=stamp,
                             enabled=settings.reminders.enabled)
         yield Reminders(store, planner, runner)
