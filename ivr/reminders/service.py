@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -20,12 +21,29 @@ from ledger_client.client import LedgerClient
 from models.base import make_sessionmaker, utcnow
 from models.migrate import engine_for, upgrade_to_head
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Reminders:
     store: ReminderStore
     planner: Planner
     runner: Runner | None  # None unless built with dial=True
+
+
+class MissingCallerNumber(ValueError):
+    """Reminder calls outside development need IVR_REMINDERS__CALLER_ID_NUMBER."""
+
+
+def check_caller_number(settings: Settings) -> None:
+    """Refuse to dial outside development without a caller ID number; in development, warn once per run."""
+    if settings.reminders.caller_id_number:
+        return
+    message = ("IVR_REMINDERS__CALLER_ID_NUMBER is not set: reminder calls would show members an unknown number; "
+               "set it to the line's number (e.g. +254700999000)")
+    if settings.env != "development":
+        raise MissingCallerNumber(message)
+    log.warning("%s (allowed in development only)", message)
 
 
 @asynccontextmanager
@@ -38,6 +56,8 @@ async def reminders_service(settings: Settings, *, clock: Clock = utcnow, stamp:
     builds its own. `clock` is the moment the run plans and claims as of (`--at`), `stamp` the real time its
     records carry (see ivr.reminders.runner).
     """
+    if dial:
+        check_caller_number(settings)  # before migrating or logging in: nothing to undo
     async with AsyncExitStack() as stack:
         if sessions is None:
             await asyncio.to_thread(upgrade_to_head, settings)
