@@ -25,7 +25,7 @@ err = Console(stderr=True)
 
 
 def _paths(ctx: typer.Context) -> server.RasaPaths:
-    s = settings_of(ctx)
+    s = settings_of(ctx, secrets=False)
     return server.rasa_paths(s.nlu, s.data_dir)
 
 
@@ -50,7 +50,7 @@ def train(
 @app.command()
 def serve(ctx: typer.Context, port: int = typer.Option(0, help="Port (default: the one in IVR_NLU__URL).")) -> None:
     """Train if needed, then run `rasa run --enable-api` on 127.0.0.1 until Ctrl-C."""
-    s = settings_of(ctx)
+    s = settings_of(ctx, secrets=False)
     paths = _paths(ctx)
     port = port or urlparse(s.nlu.url).port or 5005
     try:
@@ -83,7 +83,7 @@ def parse(
     no_fallback: bool = typer.Option(False, "--no-fallback", help="Fail instead of using the keyword fallback."),
 ) -> None:
     """Parse one utterance through the running Rasa server and print the JSON result."""
-    s = settings_of(ctx)
+    s = settings_of(ctx, secrets=False)
     if lang not in LANGS:
         raise _fail(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     day = date.fromisoformat(today) if today else date.today()
@@ -101,7 +101,7 @@ def parse(
     try:
         typer.echo(json.dumps(asyncio.run(run()), indent=2, ensure_ascii=False))
     except NluUnavailable as exc:
-        raise _fail(f"{exc} (start it with `ivr nlu serve` or set IVR_NLU__URL)") from None
+        raise _fail(f"{exc} (start it with `./ivr nlu serve` or set IVR_NLU__URL)") from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
 
