@@ -72,7 +72,7 @@ def env_error(exc: ValidationError) -> str:
     raw = os.environ.get(name)
     shown = "" if raw is None or any(w in name.lower() for w in _SECRET_WORDS) else f"={raw!r}"
     more = f" (and {len(errors) - 1} more invalid setting(s))" if len(errors) > 1 else ""
-    return f"{name}{shown}: {first['msg']}; fix or unset it (`./ivr config table` lists every setting){more}"
+    return f"{name}{shown}: {first['msg']}; fix or unset it (`bin/ivr config table` lists every setting){more}"
 
 
 def json_env_error(exc: Exception) -> str:
