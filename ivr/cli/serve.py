@@ -34,8 +34,12 @@ def serve(ctx: typer.Context) -> None:
     import uvicorn
 
     from ivr.app import create_app
+    from models.migrate import upgrade_to_head
 
     settings = settings_of(ctx)
+    # Migrate before uvicorn starts: a full disk or an unreachable database is then one line (ivr.cli.main), not
+    # uvicorn's "Application startup failed" traceback. The app's lifespan finds the database at head.
+    upgrade_to_head(settings)
     a = settings.audiosocket
     typer.echo(f"IVR HTTP on http://{settings.http.host}:{settings.http.port}, AudioSocket on {a.host}:{a.port} "
                "(loading speech models and warming prompts first)", err=True)
