@@ -143,7 +143,7 @@ def say(
         raise _fail(f"--out directory {out.parent} does not exist")
     base_lang = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]  # TTS voices are keyed by "en", "sw"
     try:
-        pcm = asyncio.run(_synthesise(settings_of(ctx), base_lang, engine, words))
+        pcm = asyncio.run(_synthesise(settings_of(ctx, secrets=False), base_lang, engine, words))
     except TtsError as exc:  # includes TtsUnavailable, whose message names the setting/command to fix
         raise _fail(str(exc), code=1) from None
     write_wav(out, pcm, SAMPLE_RATE)

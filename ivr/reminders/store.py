@@ -186,13 +186,15 @@ class ReminderStore:
 
     # --- dialing ------------------------------------------------------------------------------------------------
 
-    async def claim_due(self, now: datetime) -> list[Dial]:
+    async def claim_due(self, now: datetime, *, stamp: datetime | None = None) -> list[Dial]:
         """Due reminders up to the global and per-group caps, moved to `dialing` with a fresh call UUID each.
 
         Expired ones are closed, opted-out members' ones cancelled, paused scopes skipped, and a reminder whose
-        turn comes outside quiet hours waits for the next window.
+        turn comes outside quiet hours waits for the next window. `now` decides what is due; `stamp` (default
+        `now`) is the real time written as the attempt's and the call's start.
         """
         s_ = self._s
+        placed_at = stamp or now
 
         def q(s: Session) -> list[Dial]:
             paused = set(s.scalars(select(ReminderPause.scope)))
@@ -231,10 +233,10 @@ class ReminderStore:
                 r.status, r.attempts = "dialing", r.attempts + 1
                 call_id = uuid.uuid4()
                 phone = phones[r.member_id]
-                s.add(ReminderAttempt(reminder_id=r.id, call_id=call_id, seq=r.attempts, started_at=now))
+                s.add(ReminderAttempt(reminder_id=r.id, call_id=call_id, seq=r.attempts, started_at=placed_at))
                 s.add(Call(id=call_id, direction="out", purpose="reminder", caller_phone=phone,
                            caller_hash=phone_hash(phone), caller_name=r.first_name, group_id=r.group_id,
-                           member_id=r.member_id, language=r.language, started_at=now))
+                           member_id=r.member_id, language=r.language, started_at=placed_at))
                 active[r.group_id] = active.get(r.group_id, 0) + 1
                 total += 1
                 out.append(Dial(r.id, call_id, phone, r.group_id, r.attempts))
@@ -242,12 +244,15 @@ class ReminderStore:
 
         return await self._run(q)
 
-    async def dial_result(self, call_id: uuid.UUID, outcome: str, now: datetime, cause: int | None = None) -> str:
+    async def dial_result(self, call_id: uuid.UUID, outcome: str, now: datetime, cause: int | None = None, *,
+                          stamp: datetime | None = None) -> str:
         """Record how the Originate ended; a busy/no answer/failed/congestion call climbs the retry ladder.
 
-        Returns the reminder's new status.
+        The next attempt is scheduled from `now`; `stamp` (default `now`) is the real time written as the answer
+        or the end. Returns the reminder's new status.
         """
         s_ = self._s
+        happened_at = stamp or now
 
         def q(s: Session) -> str:
             attempt, r = self._attempt(s, call_id)
@@ -255,15 +260,15 @@ class ReminderStore:
             call = s.get(Call, call_id)
             if outcome == "answered":
                 if call is not None and call.answered_at is None:
-                    call.answered_at = now
+                    call.answered_at = happened_at
                 if attempt.ended_at is None:
                     r.status = "in_call"
                 elif r.status in ACTIVE_STATUSES:  # its end was stored first (a very short call)
                     r.status = "done"
                 return r.status
-            attempt.ended_at, attempt.cause = now, cause
+            attempt.ended_at, attempt.cause = happened_at, cause
             if call is not None and call.ended_at is None:
-                call.ended_at, call.outcome = now, outcome
+                call.ended_at, call.outcome = happened_at, outcome
             retry = r.attempts - 1  # retries already used
             if outcome in RETRIED and retry < s_.max_retries and s_.retry_delays_min:
                 delay = s_.retry_delays_min[min(retry, len(s_.retry_delays_min) - 1)]

@@ -1,4 +1,5 @@
-# System packages: speech engines (espeak-ng, Festival caller voice), PostgreSQL for storage tests, sox/ffmpeg for audio.
+# System packages the stack uses: espeak-ng (the default TTS), sox and ffmpeg (audio conversion, pydub).
+# for: run test
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"
-apt_install espeak-ng festival festvox-us-slt-hts postgresql sox ffmpeg
+apt_install espeak-ng sox ffmpeg

@@ -1,5 +1,6 @@
 # Front-end libraries of the staff console (htmx, Chart.js) from the npm registry, pinned by ivr/console/npm's
 # package-lock.json, copied into ivr/console/static/vendor (git-ignored) where the app serves them: never a CDN.
+# for: run test
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"
 SRC="$ROOT/ivr/console/npm"
