@@ -62,7 +62,7 @@ def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: 
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN},
         speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": prompt_cache,
-                                                         "engine_by_lang": {"en": "piper"}}},
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)

@@ -57,7 +57,7 @@ def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
         calls={"languages": ["en"], "register_token": TOKEN, "meeting_lines": [MEETING_LINE],
                "meeting_transcribe_every_s": 0},
         speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache",
-                                                         "engine_by_lang": {"en": "piper"}}},
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)

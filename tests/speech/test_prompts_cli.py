@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     # development secrets go to the temp dir, never the developer's var/
     monkeypatch.setenv("IVR_SECURITY__SECRETS_FILE", str(tmp_path / "secrets.json"))
-    monkeypatch.setenv("IVR_SPEECH__TTS__PACKS_DIR", str(tmp_path / "packs"))
+    monkeypatch.setenv("IVR_SPEECH__TTS__PACK__DIR", str(tmp_path / "packs"))
     return tmp_path
 
 
@@ -34,7 +34,8 @@ def test_build_writes_a_pack_that_speaks_money(env: Path) -> None:
     data = json.loads(manifest.read_text())
     assert any(c["id"] == "prompt:balance_intro" for c in data["clips"])
     plan = PackEngine(env / "packs").pack("sw").plan("Akiba yako ni " + money_words(1_250_000, "TZS", "sw"))
-    assert plan[0].id == "prompt:balance_intro" and len(plan) == 9
+    # shilingi | elfu | kumi na mbili | na | mia | tano: the numbers below a hundred are whole pieces
+    assert plan[0].id == "prompt:balance_intro" and len(plan) == 7
 
 
 def test_build_with_out_dir(env: Path) -> None:
