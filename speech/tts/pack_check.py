@@ -22,9 +22,13 @@ QUIET_PEAK_DBFS = -24.0
 # Samples this close to full scale, this many or more: the recorder clipped (distortion a phone line makes worse).
 CLIP_LEVEL = 32_000
 CLIPPED_SAMPLES = 3
-# The prompt-length limit for the ear (a whole prompt) and for a number/word piece.
+# A prompt should take at most this long to say (prompt design for the ear: `ivr prompts durations` checks it).
 MAX_PROMPT_S = 8.0
-MAX_PIECE_S = 2.0
+# A take is too long for its text beyond 2 s + 0.15 s a letter (50 % slower than a clear reader, ~10 letters a second
+# in Swahili or English; letters, not words, because Swahili words are long): a long pause, a false start or a
+# second take left in the file.
+TAKE_BASE_S = 2.0
+TAKE_PER_LETTER_S = 0.15
 # Silence at the start or end beyond this makes stitched clips stutter ("elfu ... kumi"): trim it.
 MAX_EDGE_SILENCE_S = 0.4
 _SILENCE_DBFS = -45.0
@@ -63,9 +67,11 @@ def check_clip(path: Path, kind: str, text: str) -> list[str]:
         return ["empty (no audio)"]
     out = []
     seconds = len(samples) / rate
-    limit = MAX_PIECE_S if kind == "piece" else MAX_PROMPT_S
+    letters = sum(len(w) for w in words(text))
+    limit = TAKE_BASE_S + TAKE_PER_LETTER_S * letters
     if seconds > limit:
-        out.append(f"too long ({seconds:.1f} s; at most {limit:.0f} s for a {kind})")
+        out.append(f"too long ({seconds:.1f} s for {letters} letters; at most {limit:.1f} s: "
+                   "a pause or a second take left in?)")
     levels = _frames_dbfs(samples, rate, 50)
     peak = float(levels.max())
     if peak < QUIET_PEAK_DBFS:
