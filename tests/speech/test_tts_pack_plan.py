@@ -26,8 +26,8 @@ from speech.tts.pack import Clip, PackEngine, Pause, words
 from speech.tts.pack_build import build_pack
 from speech.tts.speaker import Speaker
 from speech.verbalise import weekday_words
-from speech.verbalise.sw import CURRENCY_NOUNS, MONTHS
 from speech.verbalise.stitch_pieces import piece_vocabulary
+from speech.verbalise.sw import CURRENCY_NOUNS, MONTHS
 from tests.fixtures.settings import make_test_settings
 
 pytestmark = pytest.mark.integration
