@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -84,7 +85,12 @@ class PiperEngine(BaseTtsEngine):
         return model
 
     def check(self, lang: str) -> None:
-        self.model_for(lang)  # a missing voice is a start-up error, not a first-call error
+        """A missing voice or package is a start-up error (and a fallback), not a first-call error."""
+        model = self.model_for(lang)
+        if not model.exists():
+            raise TtsUnavailable(f"Piper voice {model} does not exist: fix IVR_SPEECH__TTS__PIPER__VOICES")
+        if importlib.util.find_spec("piper") is None:
+            raise TtsUnavailable("piper-tts is not installed: run scripts/setup.sh (extra `piper`)")
 
     def voice_id(self, lang: str) -> str:
         return f"{self.model_for(lang).stem}@{self._length_scale}"
