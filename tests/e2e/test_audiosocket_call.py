@@ -46,9 +46,9 @@ def member() -> DemoMember:
 
 
 @pytest.fixture(scope="module")
-def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Rendered static prompts are shared by the tests of this module (Piper renders them once)."""
-    return tmp_path_factory.mktemp("prompt_cache")
+def prompt_cache(shared_prompt_cache: Path) -> Path:
+    """Rendered static prompts are shared by the tests of the session (Piper renders them once)."""
+    return shared_prompt_cache
 
 
 @pytest.fixture

@@ -25,9 +25,8 @@ def fresh(tmp_path: Path, **tts: object):  # type: ignore[no-untyped-def]
 
 async def test_fresh_stack_speaks_english_with_piper_and_says_so(tmp_path: Path) -> None:
     settings = fresh(tmp_path)
-    async with running_ivr(settings) as base:
-        async with httpx.AsyncClient() as http:
-            health = (await http.get(f"{base}/health")).json()
+    async with running_ivr(settings) as base, httpx.AsyncClient() as http:
+        health = (await http.get(f"{base}/health")).json()
     assert health["tts"]["en"]["engine"] == "piper"
     assert health["tts"]["en"]["voice"].startswith("en_US-joe-medium")
     assert health["tts"]["en"]["fallback"] is False
@@ -38,9 +37,8 @@ async def test_fresh_stack_speaks_english_with_piper_and_says_so(tmp_path: Path)
 
 async def test_without_the_piper_voice_english_falls_back_and_health_says_why(tmp_path: Path) -> None:
     settings = fresh(tmp_path, piper={"voices": {"en": tmp_path / "no-such-voice.onnx"}})
-    async with running_ivr(settings) as base:
-        async with httpx.AsyncClient() as http:
-            health = (await http.get(f"{base}/health")).json()
+    async with running_ivr(settings) as base, httpx.AsyncClient() as http:
+        health = (await http.get(f"{base}/health")).json()
     en = health["tts"]["en"]
     assert (en["engine"], en["configured"], en["fallback"]) == ("espeak", "piper", True)
     note = next(n for n in health["notes"] if n.startswith("en: spoken by espeak"))
