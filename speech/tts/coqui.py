@@ -182,6 +182,10 @@ class CoquiEngine(BaseTtsEngine):
     def preload(self, lang: str) -> None:
         get_worker(self._python, self._model, self._start_timeout, self._threads)
 
+    async def _prepare(self, lang: str) -> None:
+        # (re)starting the worker loads torch and the model: bounded by start_timeout_s, not by the render timeout
+        await asyncio.to_thread(get_worker, self._python, self._model, self._start_timeout, self._threads)
+
     def _render(self, text: str, lang: str) -> bytes:
         worker = get_worker(self._python, self._model, self._start_timeout, self._threads)
         pcm, rate = worker.request(text, self._speaker, lang)

@@ -3,11 +3,12 @@ the prompt cache; prompts streamed piece by piece so the first audio leaves at o
 
 How a prompt (a RenderPlan) is said:
 * a static prompt: one cached rendering (warmed at start-up); on a miss the engine streams it sentence by sentence;
-* a prompt with values, `value_rendering="pieces"` (default): its static text parts (warmed, cached for ever) and
-  each value phrase ("twelve thousand five hundred shillings", cached — encrypted when personal — and reused by
-  every call that says the same figure) are rendered separately, trimmed and joined with short pauses; pieces are
-  yielded in order while the next ones render, so the first piece plays while the figure is still rendering;
-* `value_rendering="sentences"`: each sentence rendered whole (better prosody, higher time to first audio);
+* a prompt with values, `value_rendering="lead"` (default): the text before its first value (pre-rendered at
+  start-up) plays at once while the rest of that sentence renders, and each later sentence is rendered whole
+  (static ones pre-rendered); renderings with values are cached — encrypted when personal — and reused by every
+  call that says the same figure; the next renderings are prepared while the current one plays;
+* `value_rendering="pieces"`: every text part and value phrase rendered separately and joined with short pauses;
+* `value_rendering="sentences"`: each sentence rendered whole (the first audio waits for the first sentence);
 * a recorded pack: clips stitched by id; a sentence the pack cannot say (missing clips) is said whole by the
   fallback engine — never one word in another voice mid-sentence, unless the pack's manifest allows mixing.
 """
@@ -165,51 +166,56 @@ class Speaker:
         elif not plan.has_values:
             async for chunk in self.cache.stream(engine, plan.text, lang, pii=plan.pii):
                 yield chunk
-        elif self._tts.value_rendering == "sentences":
-            for sentence, pii in self._sentences(plan):
-                async for chunk in self.cache.stream(engine, sentence, lang, pii=pii):
-                    yield chunk
         else:
             async for chunk in self._stream_units(engine, plan):
                 yield chunk
 
-    def _sentences(self, plan: RenderPlan) -> list[tuple[str, bool]]:
-        """(sentence, personal?) of a plan with values: a sentence is personal if a personal value is in it."""
-        out: list[tuple[str, bool]] = []
-        text, pii = "", False
+    @staticmethod
+    def _sentence_parts(plan: RenderPlan) -> list[list[tuple[str, bool, bool]]]:
+        """The plan's sentences, each a list of (text, is value, personal) parts in order (text parts split at
+        sentence ends; joined, a sentence's parts are its exact words)."""
+        sentences: list[list[tuple[str, bool, bool]]] = [[]]
         for seg in plan.segments:
             parts = [seg.text] if seg.is_value else _SENTENCE_SPLIT.split(seg.text)
             for i, part in enumerate(parts):
-                if i > 0 and text.strip():
-                    out.append((text.strip(), pii))
-                    text, pii = "", False
-                text += part
-                pii = pii or (seg.pii and bool(part.strip()))
-        if text.strip():
-            out.append((text.strip(), pii))
-        return out
+                if i > 0 and sentences[-1]:
+                    sentences.append([])
+                sentences[-1].append((part, seg.is_value, seg.pii))
+        return [s for s in sentences if any(re.search(r"\w", t) for t, _, _ in s)]
 
     def units(self, plan: RenderPlan) -> list[Unit]:
-        """The pieces a plan with values is said as: static text parts and value phrases, with their pauses."""
+        """The renderings a plan with values is said as, with their pauses (see value_rendering):
+        pieces    — every text part and every value phrase on its own;
+        lead      — the first sentence with a value as its leading text (pre-rendered) + the rest of that sentence,
+                    every other sentence whole (static ones pre-rendered);
+        sentences — every sentence whole."""
+        mode = self._tts.value_rendering
         units: list[Unit] = []
-        sentence_end = False
-        for seg in plan.segments:
-            parts = [seg.text] if seg.is_value else _SENTENCE_SPLIT.split(seg.text)
-            for i, part in enumerate(parts):
-                if i > 0:
-                    sentence_end = True
-                text = part.strip(_EDGE_PUNCT) if not seg.is_value else part.strip()
+        first_value_sentence = True
+        for k, sentence in enumerate(self._sentence_parts(plan)):
+            has_value = any(v for _, v, _ in sentence)
+            if mode == "pieces":
+                groups = [[p] for p in sentence]
+            elif mode == "lead" and has_value and first_value_sentence:
+                first = next(i for i, (_, v, _) in enumerate(sentence) if v)
+                groups = [sentence[:first], sentence[first:]]
+            else:
+                groups = [sentence]
+            first_value_sentence = first_value_sentence and not has_value
+            first_in_sentence = True
+            for group in groups:
+                lone_text = len(group) == 1 and not group[0][1]
+                text = "".join(t for t, _, _ in group).strip(_EDGE_PUNCT if lone_text else " ")
                 if not re.search(r"\w", text):
-                    sentence_end = sentence_end or bool(re.search(r"[.!?]", part))
                     continue
                 if not units:
                     gap = 0
-                elif sentence_end:
+                elif first_in_sentence and k > 0:
                     gap = self._tts.sentence_gap_ms
                 else:
                     gap = self._tts.value_gap_ms
-                units.append(Unit(text, seg.pii, seg.is_value, gap))
-                sentence_end = not seg.is_value and bool(re.search(r"[.!?]\s*$", part))
+                units.append(Unit(text, any(p for _, _, p in group), any(v for _, v, _ in group), gap))
+                first_in_sentence = False
         return units
 
     async def _stream_units(self, engine: TtsEngine, plan: RenderPlan) -> AsyncIterator[bytes]:
@@ -290,7 +296,7 @@ class Speaker:
                 continue
             if not plan.has_values:
                 out[(plan.lang, plan.text)] = None
-            elif self._tts.value_rendering == "pieces":
+            else:
                 for unit in self.units(plan):
                     if not unit.value:
                         out[(plan.lang, unit.text)] = None

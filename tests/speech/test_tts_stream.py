@@ -57,12 +57,16 @@ class Gated(BaseTtsEngine):
         return (np.sin(np.arange(4000) / 3) * 8000).astype("<i2").tobytes()  # 0.5 s of "speech"
 
 
+def gated_speaker(tmp_path: Path, mode: str = "lead") -> Speaker:
+    return Speaker(make_test_settings(tmp_path, speech={"tts": {
+        "engines": {"en": "gated"}, "cache_dir": tmp_path / f"cache-{mode}", "value_rendering": mode}}))
+
+
 @pytest.fixture
 def gated(tmp_path: Path) -> Iterator[Speaker]:
     register_tts("gated", Gated)
     Gated.rendered = []
-    yield Speaker(make_test_settings(tmp_path, speech={"tts": {"engines": {"en": "gated"},
-                                                               "cache_dir": tmp_path / "cache"}}))
+    yield gated_speaker(tmp_path)
     unregister_tts("gated")
 
 
@@ -74,17 +78,22 @@ async def test_first_piece_plays_while_the_value_still_renders(gated: Speaker) -
     assert duration_ms(first) > 300 and Gated.rendered == ["Your loan balance is"]
     Gated.gate.set()
     rest = [c async for c in stream]
-    assert len(rest) == 1 and Gated.rendered[-1] == "twelve thousand five hundred shillings"
+    assert len(rest) == 1 and Gated.rendered[-1] == "twelve thousand five hundred shillings."
 
 
-async def test_value_phrases_are_cached_pieces_reused_by_other_prompts(gated: Speaker) -> None:
+async def test_value_renderings_are_cached_and_reused_by_other_calls(gated: Speaker, tmp_path: Path) -> None:
     Gated.gate = asyncio.Event()
     Gated.gate.set()
     amount = {"amount": Money(1_250_000, "KES")}
     await gated.render(plan("loan_balance", amount, "en"))
-    await gated.render(plan("fines_due", amount, "en"))
-    assert Gated.rendered.count("twelve thousand five hundred shillings") == 1  # rendered once, then cached
+    await gated.render(plan("loan_balance", amount, "en"))  # the next caller with the same balance
+    assert Gated.rendered.count("twelve thousand five hundred shillings.") == 1
     assert len(list((gated.cache.dir).rglob("*.enc"))) == 1  # the amount is personal: encrypted on disk
+    pieces = gated_speaker(tmp_path, "pieces")  # pieces: the value phrase alone, reused across prompts
+    Gated.rendered = []
+    await pieces.render(plan("loan_balance", amount, "en"))
+    await pieces.render(plan("fines_due", amount, "en"))
+    assert Gated.rendered.count("twelve thousand five hundred shillings") == 1
 
 
 async def test_sentences_mode_renders_whole_sentences(tmp_path: Path) -> None:
@@ -95,8 +104,12 @@ async def test_sentences_mode_renders_whole_sentences(tmp_path: Path) -> None:
         speaker = Speaker(make_test_settings(tmp_path, speech={"tts": {
             "engines": {"en": "gated"}, "cache_dir": tmp_path / "c", "value_rendering": "sentences"}}))
         await speaker.render(plan("savings", sample_values("savings", "en"), "en"))
-        assert Gated.rendered == ["Your savings are twelve thousand five hundred shillings.",
-                                  "That is twenty-five shares.", "Well done for saving."]
+        assert sorted(Gated.rendered) == ["That is twenty-five shares.", "Well done for saving.",
+                                          "Your savings are twelve thousand five hundred shillings."]
+        lead = gated_speaker(tmp_path, "lead")
+        assert [(u.text, u.value) for u in lead.units(plan("savings", sample_values("savings", "en"), "en"))] == [
+            ("Your savings are", False), ("twelve thousand five hundred shillings.", True),
+            ("That is twenty-five shares.", True), ("Well done for saving.", False)]
     finally:
         unregister_tts("gated")
 
