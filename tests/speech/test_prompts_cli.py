@@ -59,3 +59,17 @@ def test_pack_from_pack_is_refused(env: Path) -> None:
     result = CliRunner().invoke(app, ["prompts", "build", "--lang", "sw", "--engine", "pack"])
     assert result.exit_code == 2
     assert "--engine espeak" in result.output
+
+
+def test_durations_list_every_prompt_in_seconds_and_flag_long_ones(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IVR_SPEECH__TTS__ENGINES", '{"sw": "espeak"}')
+    monkeypatch.setenv("IVR_SPEECH__TTS__CACHE_DIR", str(env / "cache"))
+    result = CliRunner().invoke(app, ["prompts", "durations", "--lang", "sw"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    from dialogs.prompts import CATALOGS
+
+    assert len(lines) == len(CATALOGS["sw"])
+    seconds = [float(line.split()[0]) for line in lines]
+    assert seconds == sorted(seconds, reverse=True) and seconds[-1] > 0.2
+    assert "menu_main  (over the limit)" in result.stdout  # today's main menu is far over 8 s
