@@ -1,7 +1,7 @@
 """A small subset of bench/intelligibility.py in the suite: prompts rendered by the default voice of each language,
 sent down the simulated telephone line and transcribed by faster-whisper must stay understandable. The bounds sit
-well above today's figures (README) and well below a regression's (espeak-ng English: ~55 % WER), so they catch a
-broken voice, rate, stitching or line path — not a timing."""
+well above today's figures (README) and well below a regression's (espeak-ng English: 35 % WER on these prompts),
+so they catch a broken voice, tuning, stitching or line path — not a timing."""
 
 from __future__ import annotations
 
@@ -44,11 +44,13 @@ async def test_english_default_voice_is_understood_through_the_line(tmp_path: Pa
                                                                    transcriber: Transcriber) -> None:
     result: Score = await score(speaker_for("en", "piper", tmp_path), plans(EN, "en"), transcriber)
     assert result.engine == "piper"
-    assert result.masked_wer <= 0.25, [(p.prompt_id, " ".join(p.hyp)) for p in result.worst(3)]
+    # measured 6 % (Piper's sampling varies a little run to run); espeak-ng English on the same prompts: 35 %
+    assert result.masked_wer <= 0.20, [(p.prompt_id, " ".join(p.hyp)) for p in result.worst(3)]
 
 
 async def test_swahili_default_voice_is_understood_through_the_line(tmp_path: Path,
                                                                    transcriber: Transcriber) -> None:
     result = await score(speaker_for("sw", "espeak", tmp_path), plans(SW, "sw"), transcriber)
-    print(result.wer, result.fuzzy_wer, result.cer)
-    assert result.cer <= 0.75, [(p.prompt_id, " ".join(p.hyp)) for p in result.worst(3)]
+    # deterministic (espeak-ng, seeded line noise, greedy whisper): 38 % with the tuned voice (sw+klatt, 120 wpm),
+    # 74 % with espeak's plain sw voice at 145 wpm — the bound catches the tuning being lost
+    assert result.cer <= 0.55, [(p.prompt_id, " ".join(p.hyp)) for p in result.worst(3)]
