@@ -5,7 +5,7 @@ recorded it and their recordings replace the starter clips one by one (existing 
 The dialog prompt catalog plugs in by passing {clip name: text} (a whole static prompt "menu_main", a text part
 around a prompt's values "savings.0"); number/money/date pieces come from speech.verbalise.stitch_pieces (numbers
 1-99 whole, scale words, "na"/"and", currency nouns, weekdays, months, clock words). Starter clips are trimmed
-of leading/trailing silence so stitched numbers flow.
+of leading/trailing silence and levelled (stitch.level) so stitched numbers flow as one voice.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from speech.audio import SAMPLE_RATE, write_wav
 from speech.tts.base import TtsEngine
 from speech.tts.pack import FORMAT, MANIFEST, PackError, words
-from speech.tts.stitch import trim
+from speech.tts.stitch import level, trim
 
 # Pause stitched between clips: short enough for "elfu kumi na mbili" to sound like one number.
 DEFAULT_GAP_MS = 60
@@ -73,7 +73,7 @@ async def build_pack(engine: TtsEngine | None, lang: str, out_dir: Path, prompts
     for done, job in enumerate(jobs, 1):
         target = out_dir / job["file"]
         if engine is not None and (overwrite or not target.exists()):
-            pcm = trim(await engine.synthesize(job["text"], lang))
+            pcm = level(trim(await engine.synthesize(job["text"], lang)))
             write_wav(target, pcm, SAMPLE_RATE)
         if progress is not None:
             progress(done, len(jobs))

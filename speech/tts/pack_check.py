@@ -24,11 +24,11 @@ CLIP_LEVEL = 32_000
 CLIPPED_SAMPLES = 3
 # A prompt should take at most this long to say (prompt design for the ear: `ivr prompts durations` checks it).
 MAX_PROMPT_S = 8.0
-# A take is too long for its text beyond 2 s + 0.15 s a letter (50 % slower than a clear reader, ~10 letters a second
+# A take is too long for its text beyond 2 s + 0.2 s a letter (twice as slow as a clear reader, ~10 letters a second
 # in Swahili or English; letters, not words, because Swahili words are long): a long pause, a false start or a
 # second take left in the file.
 TAKE_BASE_S = 2.0
-TAKE_PER_LETTER_S = 0.15
+TAKE_PER_LETTER_S = 0.2
 # Silence at the start or end beyond this makes stitched clips stutter ("elfu ... kumi"): trim it.
 MAX_EDGE_SILENCE_S = 0.4
 _SILENCE_DBFS = -45.0

@@ -3,6 +3,8 @@ sentences are stitched without the gaps each engine leaves at the start and end 
 
 from __future__ import annotations
 
+import numpy as np
+
 from speech.audio import SAMPLE_RATE, rms_dbfs, silence
 
 # Below this level a 10 ms slice counts as silence when trimming edges (engines' tails sit at -60..-90 dBFS).
@@ -23,3 +25,22 @@ def trim(pcm: bytes, rate: int = SAMPLE_RATE) -> bytes:
 
 def pause(ms: int) -> bytes:
     return silence(ms, SAMPLE_RATE)
+
+
+# Starter pack clips are levelled so stitched pieces sound like one speaker at one distance: the loudest 50 ms at
+# this RMS (a clear telephone voice), never a sample above MAX_PEAK_DBFS.
+TARGET_DBFS = -14.0
+MAX_PEAK_DBFS = -1.0
+
+
+def level(pcm: bytes, rate: int = SAMPLE_RATE) -> bytes:
+    """`pcm` scaled so its loudest 50 ms sits at TARGET_DBFS (peak-limited); silence is returned unchanged."""
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    n = rate // 20
+    if len(x) == 0 or not np.any(x):
+        return pcm
+    frames = x[: len(x) // n * n].reshape(-1, n) if len(x) >= n else x.reshape(1, -1)
+    loudest = float(np.sqrt(np.max(np.mean(frames * frames, axis=1))))
+    peak = float(np.max(np.abs(x)))
+    gain = min(32768 * 10 ** (TARGET_DBFS / 20) / max(loudest, 1.0), 32767 * 10 ** (MAX_PEAK_DBFS / 20) / peak)
+    return np.clip(np.round(x * gain), -32768, 32767).astype("<i2").tobytes()
