@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from speech.tts.plan import Segment
 from speech.verbalise import date_words, money_words, number_words, time_words
+from speech.verbalise.stitch_pieces import spoken_pieces
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,15 @@ def sayable(values: dict[str, Value], lang: str) -> bool:
     except (ValueError, OverflowError):
         return False
     return True
+
+
+_KINDS = {Money: "money", Date: "date", Time: "time", Count: "number", Name: "name"}
+
+
+def value_segment(value: Value, lang: str) -> Segment:
+    """One value as a render-plan part: its words, its kind and (numbers, money, dates, times) the recorded-pack
+    pieces its words are stitched from; a name is one piece (said as written)."""
+    text = render_value(value, lang)
+    kind = _KINDS[type(value)]
+    pieces = (text,) if kind == "name" else spoken_pieces(text, lang)
+    return Segment(text, kind, pieces)

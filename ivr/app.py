@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from dialogs.engine import Dialog
 from dialogs.meeting.sql import meeting_ports
-from dialogs.prompts import CATALOGS, render, value_names
+from dialogs.prompts.samples import sample_plans
 from dialogs.store import SqlStore
 from ivr.ami.client import AmiClient
 from ivr.api import calls as calls_api
@@ -64,12 +64,6 @@ class SoftphoneCalls:
         return info.call_id, session
 
 
-def static_prompts(languages: list[str]) -> list[tuple[str, str]]:
-    """(lang, text) of every catalog prompt without values: rendered before the first call."""
-    return [(lang, render(pid, {}, lang)) for lang in languages if lang in CATALOGS
-            for pid, template in CATALOGS[lang].items() if not value_names(template)]
-
-
 def session_factory(deps: SessionDeps) -> Callable[[CallInfo, Callable[[CallSession], None]], CallSession]:
     def new(info: CallInfo, on_end: Callable[[CallSession], None]) -> CallSession:
         return CallSession(info, deps, on_end=on_end)
@@ -95,10 +89,14 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
             asr = await load_asr_engines(settings.speech, cfg.languages)
             speaker = Speaker(settings)
             for lang in cfg.languages:
-                await asyncio.to_thread(speaker.engine, lang)  # voices load once, before the first call
+                await asyncio.to_thread(speaker.preload, lang)  # voices load once, before the first call
+            tts_notes = speaker.describe()
+            for note in tts_notes:
+                log.info("TTS %s", note)
             if cfg.warm_prompts:
-                warmed = await speaker.warm(static_prompts(cfg.languages), show_progress=show_progress)
-                log.info("prompt cache warmed: %d static prompts", warmed)
+                # static prompts and the text around every prompt's values (value phrases are cached on use)
+                warmed = await speaker.warm(sample_plans(cfg.languages), show_progress=show_progress)
+                log.info("prompt cache warmed: %d renderings", warmed)
             transferrer, ami = await _start_ami(settings)
 
             def new_dialog(call_id: uuid.UUID) -> Dialog:
@@ -120,7 +118,8 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
                 try:
                     async with meetings_upkeep(settings, asr, sessions=sessions, drainer=ledger.drainer) as notes:
                         yield Runtime(settings, http, ledger, speaker, asr, registry, server,
-                                      [*asr.notes, *notes], sessions=sessions, reminder_calls=reminder_calls)
+                                      [*asr.notes, *tts_notes, *notes], sessions=sessions,
+                                      reminder_calls=reminder_calls)
                 finally:
                     await server.stop()
                     await reminder_calls.stop()

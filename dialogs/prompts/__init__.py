@@ -12,7 +12,8 @@ import string
 from types import MappingProxyType
 
 from dialogs.prompts import en, meeting_en, sw
-from dialogs.values import Value, render_value
+from dialogs.values import Value, value_segment
+from speech.tts.plan import RenderPlan, Segment
 
 CATALOGS = MappingProxyType({"en": en.PROMPTS, "sw": sw.PROMPTS})
 PHRASES = MappingProxyType({"en": en.PHRASES, "sw": sw.PHRASES})
@@ -53,12 +54,30 @@ def interruptible(prompt_id: str) -> bool:
     return prompt_id not in NOT_INTERRUPTIBLE
 
 
-def render(prompt_id: str, values: dict[str, Value], lang: str) -> str:
-    """The words of a prompt in `lang`, every value rendered by the verbalisers (no digits reach the TTS)."""
+def plan(prompt_id: str, values: dict[str, Value], lang: str) -> RenderPlan:
+    """A prompt as text parts and typed value parts (see speech.tts.plan): what the Speaker renders and a recorded
+    pack stitches. Text parts of a prompt with values are clips "prompt:<id>.<n>" (n counts the parts that have
+    words); a prompt without values is one clip "prompt:<id>"."""
     text = template(prompt_id, lang)
     expected = value_names(text)
     if expected != set(values):
         raise PromptValuesMismatch(
             f"prompt {prompt_id!r} takes {sorted(expected)}, got {sorted(values)}"
         )
-    return text.format(**{name: render_value(v, lang) for name, v in values.items()})
+    segments: list[Segment] = []
+    part = 0
+    for literal, name, _spec, _conv in string.Formatter().parse(text):
+        if literal:
+            clip = None
+            if expected and any(ch.isalnum() for ch in literal):
+                clip = f"prompt:{prompt_id}.{part}"
+                part += 1
+            segments.append(Segment(literal, clip=clip))
+        if name:
+            segments.append(value_segment(values[name], lang))
+    return RenderPlan(lang, tuple(segments), prompt_id)
+
+
+def render(prompt_id: str, values: dict[str, Value], lang: str) -> str:
+    """The words of a prompt in `lang`, every value rendered by the verbalisers (no digits reach the TTS)."""
+    return plan(prompt_id, values, lang).text

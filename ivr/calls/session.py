@@ -20,7 +20,7 @@ from dialogs import events
 from dialogs.actions import Action, End, Listen, Record, Say, Transfer
 from dialogs.engine import Dialog
 from dialogs.events import CallStarted, Utterance
-from dialogs.prompts import render
+from dialogs.prompts import plan as render_plan
 from ivr.audiosocket.transport import AudioTransport
 from ivr.calls.config import CallSettings
 from ivr.calls.grammars import GrammarCheck
@@ -276,11 +276,16 @@ class CallSession:
             if self.inbox.hangup is not None:
                 return first
             if isinstance(action, Say):
-                text = render(action.prompt_id, action.values, action.lang or lang)
-                self._show("bot", text)
-                pcm = await self.deps.speaker.say(text, action.lang or lang, pii=bool(action.values))
-                due = self._playout.play(trim_leading_silence(pcm), interruptible=action.interruptible)
-                first = due if first is None else first
+                plan = render_plan(action.prompt_id, action.values, action.lang or lang)
+                self._show("bot", plan.text)
+                barge_ins, lead = self._playout.barge_ins, True
+                async with contextlib.aclosing(self.deps.speaker.stream(plan)) as pieces:  # plays from piece one
+                    async for pcm in pieces:
+                        if self.inbox.hangup is not None or self._playout.barge_ins != barge_ins:
+                            break  # the caller hung up or cut in: the rest of this prompt is not wanted
+                        due = self._playout.play(trim_leading_silence(pcm) if lead else pcm,
+                                                 interruptible=action.interruptible)
+                        first, lead = (due if first is None else first), False
             elif isinstance(action, Record):
                 self._record(action)
             elif isinstance(action, Transfer):

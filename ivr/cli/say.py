@@ -123,7 +123,7 @@ def say(
     country: bool = typer.Option(False, "--country", help="Name the country with --money (Kenyan shillings)."),
     out: Path | None = typer.Option(None, "--out", help="Also synthesise the words to this 8 kHz mono WAV."),
     engine: str | None = typer.Option(None, "--engine", help="TTS engine for --out: espeak, piper, coqui or pack "
-                                      "(default: IVR_SPEECH__TTS__ENGINE / ENGINE_BY_LANG)."),
+                                      "(default: IVR_SPEECH__TTS__ENGINES / DEFAULT_ENGINE)."),
 ) -> None:
     """Print the words that will be spoken for a number, amount, date, time or text (and optionally synthesise)."""
     try:

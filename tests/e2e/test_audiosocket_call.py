@@ -46,9 +46,9 @@ def member() -> DemoMember:
 
 
 @pytest.fixture(scope="module")
-def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Rendered static prompts are shared by the tests of this module (Piper renders them once)."""
-    return tmp_path_factory.mktemp("prompt_cache")
+def prompt_cache(shared_prompt_cache: Path) -> Path:
+    """Rendered static prompts are shared by the tests of the session (Piper renders them once)."""
+    return shared_prompt_cache
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: 
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN},
         speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": prompt_cache,
-                                                         "engine_by_lang": {"en": "piper"}}},
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)

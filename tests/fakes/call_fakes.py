@@ -6,10 +6,12 @@ import asyncio
 import math
 import struct
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 from dialogs.actions import Action, Listen
 from dialogs.events import Event, Hangup
+from speech.tts.plan import RenderPlan
 
 FRAME = 320
 FRAME_S = 0.02
@@ -94,6 +96,10 @@ class ToneSpeaker:
     async def say(self, text: str, lang: str, *, pii: bool = False) -> bytes:
         self.said.append((text, lang, pii))
         return tone(self.ms, 2000)
+
+    async def stream(self, plan: RenderPlan) -> AsyncGenerator[bytes, None]:
+        """As the real Speaker: a prompt's audio in pieces (here one tone)."""
+        yield await self.say(plan.text, plan.lang, pii=plan.has_values)
 
 
 @dataclass

@@ -48,7 +48,7 @@ def says_300(text: str) -> bool:
 
 
 @pytest.fixture
-def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
+def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, shared_prompt_cache: Path) -> Settings:
     s = make_test_settings(
         tmp_path,
         ledger={"base_url": ledger_server.base_url, "retries": 0, "read_timeout_s": 5.0},
@@ -56,8 +56,8 @@ def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN, "meeting_lines": [MEETING_LINE],
                "meeting_transcribe_every_s": 0},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache",
-                                                         "engine_by_lang": {"en": "piper"}}},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache,
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)

@@ -48,7 +48,8 @@ def member() -> DemoMember:
 
 
 @pytest.fixture
-def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, member: DemoMember) -> Settings:
+def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, member: DemoMember,
+                 shared_prompt_cache: Path) -> Settings:
     s = make_test_settings(
         tmp_path,
         ledger={"base_url": ledger_server.base_url, "retries": 0, "read_timeout_s": 5.0},
@@ -56,7 +57,7 @@ def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: 
         http={"port": free_port()},
         audiosocket={"port": free_port()},
         calls={"languages": ["en"]},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache"}},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache}},
         softphone={"demo_callers": [{"phone": member.phone, "label": member.first_name}]},
     )
     install_keyring(keyring_from_settings(s))
