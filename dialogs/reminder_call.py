@@ -24,7 +24,7 @@ from dialogs.config import DialogSettings
 from dialogs.events import CallStarted, Digits, Event, Hangup, NoInput, Utterance
 from dialogs.expect import Expect
 from dialogs.ports import Clock, NluPort, StorePort, TurnRecord
-from dialogs.prompts import PHRASES
+from dialogs.prompts import PHRASES, template, value_names
 from dialogs.reminder_port import ReminderBrief, ReminderPort
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from nlu.types import Lang
@@ -34,6 +34,7 @@ State = Literal["start", "identity", "reminder", "pin", "ended"]
 
 # The reminder itself and the goodbyes are said whole: a cough must not skip the day of the meeting.
 NOT_INTERRUPTIBLE = frozenset({
+    "reminder_support", "reminder_nudge_proud", "reminder_opt_back", "reminder_pin_help",
     "reminder_meeting", "reminder_repayment", "reminder_repayment_amount", "reminder_nudge_repaid", "pin_ask",
     "reminder_opted_out", "reminder_wrong_person", "reminder_goodbye", "reminder_thanks_attend", "reminder_thanks_pay",
 })  # fmt: skip
@@ -50,6 +51,18 @@ EXPECTS = {
     "reminder_identity": Expect(("yes_no",), globals=()),
     "reminder": Expect(("menu",), intents=("repeat", "will_attend", "will_pay", "stop_reminders"),
                        globals=("goodbye",)),
+}
+# Said right after a prompt, as its own short sentence (every prompt stays short enough to take in at one hearing).
+FOLLOW: dict[str, tuple[str, ...]] = {
+    "reminder_greet": ("reminder_greet_confirm",),
+    "reminder_repayment": ("reminder_support",),
+    "reminder_nudge_repaid": ("reminder_nudge_proud",),
+    "reminder_options_meeting": ("reminder_options_attend", "reminder_options_stop"),
+    "reminder_options_repayment": ("reminder_options_pay", "reminder_options_amount", "reminder_options_stop"),
+    "reminder_options_nudge": ("reminder_options_stop",),
+    "reminder_opted_out": ("reminder_opt_back",),
+    "reminder_no_pin": ("reminder_pin_help",),
+    "reminder_pin_failed": ("reminder_pin_help",),
 }
 INTENT_OF = {"repeat": "repeat", "confirm": "affirm", "stop": "stop_reminders", "deny": "deny"}
 
@@ -83,7 +96,7 @@ class ReminderDialog:
             if self.state != "start":
                 raise RuntimeError("CallStarted twice for one reminder dialog")
             self.state = "identity"
-            return [self._say("reminder_greet", name=Name(self.brief.first_name)),
+            return [*self._says("reminder_greet", name=Name(self.brief.first_name)),
                     self._listen("reminder_greet", "reminder_identity")]
         if isinstance(event, Hangup):
             return await self._end([], "hangup" if not self._heard else "listened")
@@ -157,7 +170,7 @@ class ReminderDialog:
             return await self._end([self._say(thanks)], "confirmed")
         if digits == "9" or intent == "stop_reminders":
             await self._reminders.opt_out(self.call_id)
-            return await self._end([self._say("reminder_opted_out")], "opted_out")
+            return await self._end([*self._says("reminder_opted_out")], "opted_out")
         if (digits == "3" or intent == "check_loan") and self.brief.kind == "repayment":
             return await self._ask_pin()
         if digits == "*" or intent == "goodbye":
@@ -167,13 +180,13 @@ class ReminderDialog:
             return await self._end([self._say("reminder_goodbye")], "listened")
         apology = self._say("no_input" if kind == "none" else "no_match")
         short = "reminder_options_nudge" if nudge else "reminder_options_short"
-        return [apology, self._say(short), self._listen(short, "reminder")]
+        return [apology, *self._says(short), self._listen(short, "reminder")]
 
     async def _ask_pin(self) -> list[Action]:
         status = await self._store.pin_status(self.brief.member_id, self._clock())
         if status.kind != "set":
             prompt = "reminder_no_pin" if status.kind == "none" else "reminder_pin_failed"
-            return [self._say(prompt), *self._options()]
+            return [*self._says(prompt), *self._options()]
         self.state = "pin"
         spec = Listen("pin_ask", (), speech=False, max_digits=self._s.pin_length, terminator="#",
                       no_input_timeout_s=self._s.pin_timeout_s, inter_digit_timeout_s=self._s.inter_digit_timeout_s,
@@ -191,7 +204,7 @@ class ReminderDialog:
         check = await self._store.verify_pin(self.brief.member_id, digits, now=self._clock(),
                                              max_attempts=s.pin_max_attempts, lock_minutes=s.pin_lock_minutes)
         if check.status != "ok" or self.brief.amount_minor is None:
-            return [self._say("reminder_pin_failed"), *self._options()]
+            return [*self._says("reminder_pin_failed"), *self._options()]
         amount = Money(self.brief.amount_minor, self.brief.currency)
         return [self._say("reminder_repayment_amount", amount=amount, date=Date(self.brief.event_date)),
                 *self._options()]
@@ -204,17 +217,25 @@ class ReminderDialog:
             values: dict[str, Value] = {"date": Date(b.event_date), "place": Name(b.place or b.group_name)}
             if b.event_time:
                 values["time"] = Time(time.fromisoformat(b.event_time))
-            said = self._say("reminder_meeting", **values)
+            said = self._says("reminder_meeting", **values)
         elif b.kind == "repayment":
-            said = self._say("reminder_repayment", date=Date(b.event_date))
+            said = self._says("reminder_repayment", date=Date(b.event_date))
         else:
-            said = self._say("reminder_nudge_repaid", name=Name(b.first_name))
-        return [said, *self._options()]
+            said = self._says("reminder_nudge_repaid", name=Name(b.first_name))
+        return [*said, *self._options()]
 
     def _options(self) -> list[Action]:
         prompt = {"meeting": "reminder_options_meeting", "repayment": "reminder_options_repayment"}.get(
             self.brief.kind, "reminder_options_nudge")
-        return [self._say(prompt), self._listen(prompt, "reminder")]
+        return [*self._says(prompt), self._listen(prompt, "reminder")]
+
+    def _says(self, prompt_id: str, **values: Value) -> list[Say]:
+        """A prompt and the short sentences that follow it (FOLLOW), each given the values it names."""
+        out = [self._say(prompt_id, **values)]
+        for follow in FOLLOW.get(prompt_id, ()):
+            names = value_names(template(follow, self.lang))
+            out.append(self._say(follow, **{k: v for k, v in values.items() if k in names}))
+        return out
 
     def _say(self, prompt_id: str, **values: Value) -> Say:
         return Say(prompt_id, dict(values), prompt_id not in NOT_INTERRUPTIBLE, self.lang)

@@ -43,7 +43,9 @@ async def call_for(env: Env, kind: str = "meeting", lang: str = "en") -> tuple[R
 
 
 def words(actions: list[Action]) -> str:
-    return " ".join(action_lines(actions))
+    """What the caller heard, as one text (each prompt's "BOT: " marker dropped after the first)."""
+    lines = action_lines(actions)
+    return " ".join([lines[0], *(line.removeprefix("BOT: ") for line in lines[1:])]) if lines else ""
 
 
 def reminder_row(env: Env) -> Reminder:
@@ -159,7 +161,8 @@ async def test_a_nudge_congratulates_and_offers_only_repeat_and_stop(env: Env) -
     assert "Congratulations, Member1! You have fully repaid your loan" in text
     assert "confirm" not in text and "shillings" not in text
     again = await d.handle(Digits("2"))  # nothing to confirm on a nudge: the short choices again
-    assert [a.prompt_id for a in again if isinstance(a, Say)] == ["no_match", "reminder_options_nudge"]
+    assert [a.prompt_id for a in again if isinstance(a, Say)] == ["no_match", "reminder_options_nudge",
+                                                                 "reminder_options_stop"]
     bye = await d.handle(Utterance("goodbye"))
     assert isinstance(bye[-1], End) and bye[-1].outcome == "listened"
     r = reminder_row(env)  # one row: the meeting is beyond the horizon, so only the nudge was planned
