@@ -14,7 +14,7 @@ from dialogs.ports import PinStatus, TurnRecord
 from models import pins
 from models.calls import Call, Turn
 from models.crypto import phone_hash
-from models.members import MemberPreference, PinCredential
+from models.members import MemberPreference
 
 
 class CallNotStarted(LookupError):
@@ -67,24 +67,28 @@ class SqlStore:
 
         await asyncio.to_thread(run)
 
-    async def pin_status(self, member_id: str, now: datetime) -> PinStatus:
+    async def pin_status(self, member_id: str, now: datetime, *, phone: str | None = None,
+                         member_ids: Sequence[str] = ()) -> PinStatus:
+        """Locked while any guard of the caller is: `member_ids` = every membership of the person (all groups),
+        `phone` = the calling number. Without them only this membership's own lock is seen."""
+
         def run() -> PinStatus:
             with self._sessions() as s:
-                cred = s.scalar(select(PinCredential).where(PinCredential.member_id == member_id))
-                if cred is None:
-                    return PinStatus("none")
-                if cred.locked_until is not None and now < cred.locked_until:
-                    return PinStatus("locked", cred.locked_until)
-                return PinStatus("set")
+                kind, until = pins.pin_status(s, member_id, phone=phone, member_ids=member_ids, now=now)
+                return PinStatus(kind, until)
 
         return await asyncio.to_thread(run)
 
     async def verify_pin(self, member_id: str, pin: str, *, now: datetime, max_attempts: int,
-                         lock_minutes: int) -> pins.PinCheck:
+                         lock_minutes: int, phone: str | None = None,
+                         member_ids: Sequence[str] = ()) -> pins.PinCheck:
+        """One attempt, counted against every membership of the caller (`member_ids`) and the calling number
+        (`phone`): three wrong PINs in total lock all of them (models.pins). Atomic under parallel calls."""
+
         def run() -> pins.PinCheck:
-            with self._sessions.begin() as s:
+            with self._sessions() as s:  # verify_pin commits itself (before and after the scrypt check)
                 return pins.verify_pin(s, member_id, pin, now=now, max_attempts=max_attempts,
-                                       lock_minutes=lock_minutes)
+                                       lock_minutes=lock_minutes, phone=phone, member_ids=member_ids)
 
         return await asyncio.to_thread(run)
 
