@@ -15,6 +15,7 @@ from models import pins
 from models.calls import Call, Turn
 from models.crypto import phone_hash
 from models.members import MemberPreference
+from models.upsert import upsert
 
 
 class CallNotStarted(LookupError):
@@ -57,13 +58,9 @@ class SqlStore:
 
     async def set_language(self, member_ids: Sequence[str], language: str) -> None:
         def run() -> None:
-            with self._sessions.begin() as s:
-                for member_id in member_ids:
-                    pref = s.get(MemberPreference, member_id)
-                    if pref is None:
-                        s.add(MemberPreference(member_id=member_id, language=language))
-                    else:
-                        pref.language = language
+            with self._sessions.begin() as s:  # an upsert: a concurrent opt-out or language choice never collides
+                upsert(s, MemberPreference, [{"member_id": m, "language": language} for m in dict.fromkeys(member_ids)],
+                       keys=["member_id"])
 
         await asyncio.to_thread(run)
 

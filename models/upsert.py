@@ -29,6 +29,8 @@ def upsert(session: Session, model: type[DeclarativeBase] | Table,
     rows = [dict(values)] if isinstance(values, Mapping) else [dict(v) for v in values]
     if not rows:
         return
+    # one row order everywhere, so two multi-row upserts lock rows in the same order (no deadlock on PostgreSQL)
+    rows.sort(key=lambda r: tuple(str(r[k]) for k in keys))
     table = _table(model)
     given = set(rows[0])
     changed = [c for c in rows[0] if c not in keys] if update is None else list(update)
