@@ -29,6 +29,7 @@ from ivr.api import meetings as meetings_api
 from ivr.api import reminders as reminders_api
 from ivr.audiosocket.server import AudioSocketServer, CallHandler
 from ivr.calls.engines import load_asr_engines
+from ivr.calls.leftovers import recover_leftovers
 from ivr.calls.recorder import Recordings
 from ivr.calls.registry import CallRegistry
 from ivr.calls.session import CallInfo, CallSession, SessionDeps, Transferrer
@@ -86,6 +87,7 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
     timeout = httpx.Timeout(settings.ledger.read_timeout_s, connect=settings.ledger.connect_timeout_s)
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     try:
+        await recover_leftovers(sessions, RecordingStore.from_settings(settings))  # what a crash left behind
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
             ledger = build_ledger_services(settings=settings, http=http, sessions=sessions)
             nlu = build_nlu(settings, http)
