@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from models.crypto import KeyRing, Reloader, install_keyring, keyring_from_settings
+
 if TYPE_CHECKING:
     from ivr.settings import Settings
 
@@ -92,3 +94,41 @@ def ensure_secrets(settings: Settings) -> Settings:
     if missing["IVR_AMI__SECRET"]:
         ami.secret = SecretStr(str(stored["ami_secret"]))
     return settings.model_copy(update={"security": new_sec, "ami": ami})
+
+
+def _file_keys(settings: Settings) -> list[str] | None:
+    keys = read_secrets_file(settings).get("encryption_keys")
+    return [str(k) for k in keys] if isinstance(keys, list) and keys else None
+
+
+def keyring_reloader(settings: Settings) -> Reloader | None:
+    """When this process's encryption keys come from the development secrets file, a function that re-reads the
+    file after it changed (as `ivr keys rotate` / `retire` in another process rewrite it) and returns the new ring.
+    Keys given in the environment cannot change under a running process: restart it with the new list."""
+    path = settings.security.secrets_file
+    configured = [k.get_secret_value() for k in settings.security.encryption_keys]
+    if settings.env != "development" or _file_keys(settings) != configured:
+        return None
+    lookup = settings.security.lookup_hash_key.get_secret_value()
+    seen = {"mtime": path.stat().st_mtime_ns if path.exists() else 0}
+
+    def reload() -> KeyRing | None:
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if mtime == seen["mtime"]:
+            return None
+        seen["mtime"] = mtime
+        keys = _file_keys(settings)
+        return KeyRing(keys, lookup) if keys else None
+
+    return reload
+
+
+def install_keys(settings: Settings) -> KeyRing:
+    """Install the key ring of `settings` for this process, following rotations when the keys live in the secrets
+    file (long-running processes: the IVR, `ivr reminders run --every`)."""
+    ring = keyring_from_settings(settings)
+    install_keyring(ring, reload=keyring_reloader(settings))
+    return ring

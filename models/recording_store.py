@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from models import crypto
 from models.calls import Recording
 from models.config import HasDataDir
 from models.crypto import KeyRing, current_keyring
@@ -50,6 +51,10 @@ class RecordingStore:
     def keyring(self) -> KeyRing:
         return self._keyring or current_keyring()
 
+    def decrypt(self, token: bytes) -> bytes:
+        """With the store's own ring, or the installed one (which follows a rotation by another process)."""
+        return self._keyring.decrypt(token) if self._keyring is not None else crypto.decrypt(token)
+
     def path_of(self, name: str) -> Path:
         path = (self.root / name).resolve()
         if self.root.resolve() not in path.parents:
@@ -66,7 +71,7 @@ class RecordingStore:
         path = self.path_of(name)
         if not path.exists():
             raise RecordingMissing(f"recording file {name} is missing from {self.root}")
-        return self.keyring.decrypt(path.read_bytes())
+        return self.decrypt(path.read_bytes())
 
     def files(self) -> Iterator[Path]:
         if self.root.exists():

@@ -57,7 +57,7 @@ def _wav(spool: Spool, store: RecordingStore) -> tuple[bytes, int]:
         w.setframerate(spool.rate)
         w.writeframes(bytes(spool.start * 2))
         for token in spool.tokens:
-            pcm = store.keyring.decrypt(token)
+            pcm = store.decrypt(token)
             frames += len(pcm) // 2
             w.writeframes(pcm)
     return out.getvalue(), round(frames / spool.rate * 1000)

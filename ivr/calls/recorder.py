@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialogs.meeting.sql import CONSENT_KIND
+from models import crypto
 from models.crypto import KeyRing, current_keyring
 from models.members import ConsentRecord
 from models.recording_store import RecordingStore, add_recording, read_spool, spool_header, spool_record
@@ -153,7 +154,7 @@ class CallRecorder:
             w.setframerate(self.rate)
             w.writeframes(bytes(self._start * 2))
             for token in read_spool(self._spool).tokens:
-                w.writeframes(self.ring.decrypt(token))
+                w.writeframes(self._keyring.decrypt(token) if self._keyring else crypto.decrypt(token))
             tail = np.zeros(total - self._base, dtype=np.int32)
             tail[: len(self._buf)] = self._buf
             w.writeframes(np.clip(tail, -32768, 32767).astype("<i2").tobytes())
