@@ -78,7 +78,7 @@ async def _send_413(send: Send, detail: str) -> None:
 
 def install_api_guards(app: FastAPI) -> None:
     settings: Any = app.state.settings
-    app.add_middleware(BodyLimit, max_bytes=settings.http.max_body_bytes,  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, max_bytes=settings.http.max_body_bytes,
                        per_path={"/asterisk/calls": calls_api.MAX_BODY})
 
     @app.exception_handler(KeysNotLoaded)
