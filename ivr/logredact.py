@@ -62,6 +62,8 @@ _TOKEN = re.compile(
     r"|(?P<phone>(?:\+|%2[bB]|(?<![\w.])00)\d(?:[\s().-]{0,2}\d){6,}"
     r"|(?<![\w.,])\(?\d(?:\)?[\s-]{0,2}\(?\d){8,}(?![\w,]|\.\d))"
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*(?:[-./][A-Za-z0-9_]+)*)"
+    # an identifier that starts with digits: a revision "0005_pin_guards", a hash-named file "3f…_x"
+    r"|(?P<idnum>(?<![\w.])\d+_[A-Za-z0-9_]*(?:[-./][A-Za-z0-9_]+)*)"
     r"|(?P<port>(?<=[A-Za-z\]]):\d{1,5}(?!\d))"
     r"|(?P<num>\d+(?:[.,]\d+)*)"
 )

@@ -72,6 +72,7 @@ def test_ids_stay_readable(ident: str) -> None:
     "call 3f2c9a1e-7b4d-4c1a-9e2f-0123456789ab registered for channel PJSIP/phone-0001 (uniqueid 1700000000.1)",
     "ratio 0.44 of 12%",
     "HTTP 413 for 2048 bytes",
+    "Running upgrade 0004_meeting_recording -> 0005_pin_guards, PIN lockout",
 ])
 def test_ports_durations_counts_dates_and_ids_stay_readable(text: str) -> None:
     assert redact(text) == text
