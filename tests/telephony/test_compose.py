@@ -59,7 +59,8 @@ def test_ivr_environment_builds_valid_production_settings(compose: dict[str, Any
                                                           ) -> None:
     secrets = {"IVR_ENCRYPTION_KEY": Fernet.generate_key().decode(), "IVR_LOOKUP_HASH_KEY": "k" * 32,
                "IVR_ADMIN_API_KEY": "ops:admin:" + "a" * 32, "AMI_SECRET": "ami-" + "s" * 20,
-               "POSTGRES_PASSWORD": "pg-pass", "REGISTER_TOKEN": "reg-" + "t" * 24}
+               "POSTGRES_PASSWORD": "pg-pass", "REGISTER_TOKEN": "reg-" + "t" * 24,
+               "LEDGER_ENCRYPTION_KEY": Fernet.generate_key().decode(), "LEDGER_LOOKUP_HASH_KEY": "l" * 32}
     for svc in ("ivr", "ledger-core"):
         for k, v in env_of(compose, svc).items():
             monkeypatch.setenv(k, interpolate(v, secrets))
@@ -69,6 +70,7 @@ def test_ivr_environment_builds_valid_production_settings(compose: dict[str, Any
     assert s.security.encryption_keys[0].get_secret_value() == secrets["IVR_ENCRYPTION_KEY"]
     assert s.database.url.startswith("postgresql+psycopg://")
     assert s.calls.register_token.get_secret_value() == secrets["REGISTER_TOKEN"]
+    assert s.ledger_core.encryption_keys[0].get_secret_value() == secrets["LEDGER_ENCRYPTION_KEY"]
 
 
 @pytest.mark.parametrize("service", ["ivr", "ledger-core"])
