@@ -27,8 +27,10 @@ from ivr.api import calls as calls_api
 from ivr.api import health as health_api
 from ivr.api import meetings as meetings_api
 from ivr.api import reminders as reminders_api
+from ivr.api.guards import install_api_guards
 from ivr.audiosocket.server import AudioSocketServer, CallHandler
 from ivr.calls.engines import load_asr_engines
+from ivr.calls.leftovers import recover_leftovers
 from ivr.calls.recorder import Recordings
 from ivr.calls.registry import CallRegistry
 from ivr.calls.session import CallInfo, CallSession, SessionDeps, Transferrer
@@ -38,12 +40,12 @@ from ivr.meetings.upkeep import meetings_upkeep
 from ivr.reminders.calls import ReminderCalls
 from ivr.reminders.service import reminders_service
 from ivr.runtime import Runtime
+from ivr.secrets import install_keys
 from ivr.settings import Settings
 from ivr.softphone.router import include_softphone
 from ivr.wiring import build_nlu
 from ledger_client.services import build_ledger_services
 from models.base import make_sessionmaker, utcnow
-from models.crypto import install_keyring, keyring_from_settings
 from models.migrate import engine_for, upgrade_to_head
 from models.recording_store import RecordingStore
 from speech.tts.speaker import Speaker
@@ -74,13 +76,14 @@ def session_factory(deps: SessionDeps) -> Callable[[CallInfo, Callable[[CallSess
 @asynccontextmanager
 async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIterator[Runtime]:
     """The whole IVR runtime (used by the app's lifespan, the bench and tests)."""
-    install_keyring(keyring_from_settings(settings))
+    install_keys(settings)  # follows `ivr keys rotate` run by another process while this one runs
     await asyncio.to_thread(upgrade_to_head, settings)
     engine = engine_for(settings)
     sessions = make_sessionmaker(engine)
     timeout = httpx.Timeout(settings.ledger.read_timeout_s, connect=settings.ledger.connect_timeout_s)
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     try:
+        await recover_leftovers(sessions, RecordingStore.from_settings(settings))  # what a crash left behind
         async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
             ledger = build_ledger_services(settings=settings, http=http, sessions=sessions)
             nlu = build_nlu(settings, http)
@@ -154,6 +157,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="MiKashBoks Voice", lifespan=lifespan)
     app.state.settings = settings
+    install_api_guards(app)  # clear errors (missing keys) instead of bare 500s
     app.include_router(calls_api.router)
     app.include_router(health_api.router)
     app.include_router(meetings_api.router)  # admin: meetings recorded by phone, entries, recordings (audited)

@@ -37,6 +37,9 @@ class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     # Call registration (Asterisk CURL()), admin API and the browser softphone.
     port: int = 8000
+    # Largest request body accepted (bytes), checked before the body is read: the admin API takes small JSON and
+    # a call registration is four short fields (its own limit is 2,048); anything bigger gets 413, never buffered.
+    max_body_bytes: int = Field(default=65536, ge=1024)
 
 
 class Settings(BaseSettings):

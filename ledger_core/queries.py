@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger_core import positions, schemas
+from ledger_core.crypto import session_keys
 from ledger_core.db import Group, Installment, Loan, Meeting, Member, MemberPhone, Txn
 from ledger_core.errors import BadRequest, NotFound
 from ledger_core.schedule import Schedule, local_today, next_meeting, occurrences
@@ -59,7 +60,7 @@ def memberships(session: Session, phone: str) -> schemas.Memberships:
         select(Member, Group)
         .join(MemberPhone, MemberPhone.member_id == Member.member_id)
         .join(Group, Group.group_id == Member.group_id)
-        .where(MemberPhone.phone == number)
+        .where(MemberPhone.phone_hash == session_keys(session).lookup(number))
         .order_by(Group.group_id, Member.member_id)
     ).all()
     items = [

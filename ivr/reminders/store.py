@@ -26,6 +26,7 @@ from models.calls import Call
 from models.crypto import phone_hash
 from models.members import ConsentRecord, MemberPreference
 from models.reminders import ACTIVE_STATUSES, Reminder, ReminderAttempt, ReminderContact, ReminderPause
+from models.upsert import upsert
 
 T = TypeVar("T")
 RETRIED = ("busy", "no_answer", "failed", "congestion")
@@ -101,17 +102,14 @@ class ReminderStore:
                 raise ValueError(f"member {member_id!r}: phone must be an international number like +254712345678")
 
         def q(s: Session) -> int:
-            changed = 0
-            for member_id, phone in numbers:
-                row = s.get(ReminderContact, member_id)
-                if row is None:
-                    s.add(ReminderContact(member_id=member_id, phone=phone, phone_hash=phone_hash(phone)))
-                elif row.phone != phone:
-                    row.phone, row.phone_hash = phone, phone_hash(phone)
-                else:
-                    continue
-                changed += 1
-            return changed
+            wanted = dict(numbers)  # the last number given for a member wins
+            known = {c.member_id: c.phone for c in s.scalars(select(ReminderContact)
+                                                              .where(ReminderContact.member_id.in_(list(wanted))))}
+            rows = [{"member_id": m, "phone": p, "phone_hash": phone_hash(p)} for m, p in wanted.items()
+                    if known.get(m) != p]
+            # an upsert, not get-then-insert: two imports of the same member at once must not collide
+            upsert(s, ReminderContact, rows, keys=["member_id"])
+            return len(rows)
 
         return await self._run(q)
 
@@ -119,11 +117,9 @@ class ReminderStore:
         """Store the choice (preference + consent history); opting out cancels the member's pending reminders."""
 
         def q(s: Session) -> None:
-            pref = s.get(MemberPreference, member_id)
-            if pref is None:
-                pref = MemberPreference(member_id=member_id)
-                s.add(pref)
-            pref.reminders_opt_out = opted_out
+            # one atomic statement (ON CONFLICT): a concurrent opt-in/opt-out or language choice never collides
+            upsert(s, MemberPreference, {"member_id": member_id, "reminders_opt_out": opted_out},
+                   keys=["member_id"])
             s.add(ConsentRecord(member_id=member_id, call_id=call_id, kind="reminders", granted=not opted_out))
             if opted_out:
                 for r in s.scalars(select(Reminder).where(Reminder.member_id == member_id,
@@ -139,8 +135,7 @@ class ReminderStore:
 
     async def pause(self, scope: str, actor: str) -> None:
         def q(s: Session) -> None:
-            if s.get(ReminderPause, scope) is None:
-                s.add(ReminderPause(scope=scope, actor=actor))
+            upsert(s, ReminderPause, {"scope": scope, "actor": actor}, keys=["scope"], update=[])  # first pause wins
 
         await self._run(q)
 

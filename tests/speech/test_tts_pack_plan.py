@@ -69,7 +69,8 @@ def test_script_lists_every_prompt_part_and_piece(built: Path) -> None:
     with (built / "sw" / "recording_script.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(manifest["clips"])
-    assert {"file": "prompts/menu_item_savings.wav", "kind": "prompt", "say_this": render("menu_item_savings", {}, "sw")} in rows
+    said = render("menu_item_savings", {}, "sw")
+    assert {"file": "prompts/menu_item_savings.wav", "kind": "prompt", "say_this": said} in rows
     assert manifest["mix_voices"] is False
 
 
@@ -160,7 +161,8 @@ def test_check_reports_clips_the_catalog_needs_but_the_manifest_lacks(packs: Pat
     manifest.write_text(json.dumps(data))
     result = CliRunner().invoke(app, ["prompts", "check", "--lang", "sw", "--pack", str(packs / "sw")])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [line for line in result.stdout.splitlines() if "prompt:menu_item_savings" in line]
+    lines = result.stdout.splitlines()
+    assert lines == [line for line in lines if "prompt:menu_item_savings" in line]
 
 
 def test_build_script_only_then_starters_never_overwrite_recordings(env: Path) -> None:

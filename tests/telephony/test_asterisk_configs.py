@@ -183,3 +183,29 @@ def test_the_image_ships_every_sound_the_dialplan_plays() -> None:
     compose = yaml.safe_load((AST.parent / "docker-compose.yml").read_text())
     assert compose["services"]["asterisk"]["build"]["context"] == "./asterisk"
     assert "ss-noservice" in (AST / "README.md").read_text()
+
+
+def test_the_registration_token_never_appears_in_the_dialplan(tmp_path: Path) -> None:
+    """Asterisk logs every dialplan line it executes, with its arguments, at verbose 3 (and the entrypoint runs
+    -vvv): the token must come from a config Asterisk reads at load (res_curl.conf, applied by res_config_curl as a
+    global CURLOPT), never from a dialplan line or a dialplan variable that a line could expand."""
+    token = "tok-Zq81-unique-secret-7Hx"
+    result = render(tmp_path, **{**ENV, "REGISTER_TOKEN": token})
+    assert result.returncode == 0, result.stderr
+    dialplan = (tmp_path / "extensions.conf").read_text()
+    assert token not in dialplan
+    assert "REGISTER_TOKEN" not in dialplan and "httpheader" not in dialplan.lower()
+    curl = configparser.ConfigParser(strict=False, inline_comment_prefixes=(";",), comment_prefixes=(";",))
+    curl.read_string((tmp_path / "res_curl.conf").read_text())
+    assert curl["globals"]["httpheader"] == f"X-IVR-Token: {token}"
+    # and the module that applies res_curl.conf [globals] must be loaded, or no header is sent at all
+    required = set(re.findall(r"^require\s*=\s*(\S+)", (tmp_path / "modules.conf").read_text(), re.M))
+    assert "res_config_curl.so" in required
+    for name, text in ((p.name, p.read_text()) for p in tmp_path.glob("*.conf")):
+        assert name == "res_curl.conf" or token not in text, f"the token is in {name}"
+
+
+def test_a_token_that_would_break_the_config_line_is_refused(tmp_path: Path) -> None:
+    """`;` starts a comment in Asterisk configs: a token holding one would be cut short, and fail every call."""
+    result = render(tmp_path, **{**ENV, "REGISTER_TOKEN": "abc;def"})
+    assert result.returncode == 1 and "REGISTER_TOKEN" in result.stderr
