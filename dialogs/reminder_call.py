@@ -183,7 +183,7 @@ class ReminderDialog:
         return [apology, *self._says(short), self._listen(short, "reminder")]
 
     async def _ask_pin(self) -> list[Action]:
-        status = await self._store.pin_status(self.brief.member_id, self._clock())
+        status = await self._store.pin_status(self.brief.member_id, self._clock(), member_ids=[self.brief.member_id])
         if status.kind != "set":
             prompt = "reminder_no_pin" if status.kind == "none" else "reminder_pin_failed"
             return [*self._says(prompt), *self._options()]
@@ -202,7 +202,8 @@ class ReminderDialog:
             return self._options()
         s = self._s
         check = await self._store.verify_pin(self.brief.member_id, digits, now=self._clock(),
-                                             max_attempts=s.pin_max_attempts, lock_minutes=s.pin_lock_minutes)
+                                             max_attempts=s.pin_max_attempts, lock_minutes=s.pin_lock_minutes,
+                                             member_ids=[self.brief.member_id])
         if check.status != "ok" or self.brief.amount_minor is None:
             return [*self._says("reminder_pin_failed"), *self._options()]
         amount = Money(self.brief.amount_minor, self.brief.currency)

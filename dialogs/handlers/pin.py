@@ -17,7 +17,8 @@ from dialogs.values import Count, Name
 
 async def enter(c: Conversation, back: bool = False) -> list[Step]:
     assert c.membership is not None
-    status = await c.store.pin_status(c.membership.member_id, c.now())
+    # one person, every group and this calling number: three wrong PINs in total lock them all
+    status = await c.store.pin_status(c.membership.member_id, c.now(), phone=c.caller, member_ids=c.member_ids)
     if status.kind == "none":
         return await no_pin(c)
     if status.kind == "locked" and status.locked_until is not None:
@@ -34,7 +35,8 @@ async def on_pin(c: Conversation, inp: Input) -> list[Step]:
         return reprompt(c, "pin_keypad_only")
     s = c.settings
     check = await c.store.verify_pin(c.membership.member_id, inp.digits, now=c.now(),
-                                     max_attempts=s.pin_max_attempts, lock_minutes=s.pin_lock_minutes)
+                                     max_attempts=s.pin_max_attempts, lock_minutes=s.pin_lock_minutes,
+                                     phone=c.caller, member_ids=c.member_ids)
     if check.status == "ok":
         c.authenticated = True
         c.pin_locked_until = None

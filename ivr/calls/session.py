@@ -171,7 +171,8 @@ class CallSession:
         dialog = self.deps.new_dialog(self.info.call_id)
         hung_up = False
         if self.deps.recordings is not None:  # time zero = the Call row's started_at, so entry offsets point into it
-            self._recorder = self.deps.recordings.recorder(time.monotonic(), self._media_rate())
+            self._recorder = self.deps.recordings.recorder(time.monotonic(), self._media_rate(),
+                                                             call_id=self.info.call_id)
         try:
             actions = await dialog.handle(CallStarted(self.info.caller, direction=self.info.direction,  # type: ignore[arg-type]
                                                       purpose=self.info.purpose))

@@ -124,3 +124,22 @@ def test_the_secretary_asking_for_a_person_reaches_the_chair_not_herself(tmp_pat
     assert say("transfer_chair", name=Name(chair.name)) in heard
     assert heard[-1] == "-- transfer to chair"
     assert not any(sec.name in h for h in heard if "connecting you" in h)
+
+
+def test_a_member_of_two_groups_gets_three_guesses_in_all(tmp_path: Path, settings: Settings,
+                                                          ledger_server: LedgerCoreProcess, rasa_server: str) -> None:
+    """Three wrong PINs in one group lock her other membership and her number too; the next call hears it."""
+    everyone = demo_members()
+    phones = [m.phone for m in everyone]
+    both = [m for m in everyone if phones.count(m.phone) == 2]
+    assert len({m.group_id for m in both}) == 2
+    give_demo_pins(settings, *both)
+    wrong = next(p for p in ("0000", "1111", "2222") if all(p != m.pin for m in both))
+    first = chat(tmp_path, settings, ledger_server.base_url, rasa_server, both[0].phone,
+                 ["#1", f"#{wrong}", f"#{wrong}", f"#{wrong}"])
+    assert any(h.startswith("BOT: To keep your savings safe, PIN entry is paused for") for h in first), first
+    second = chat(tmp_path, settings, ledger_server.base_url, rasa_server, both[0].phone,
+                  ["#2", "#1"])  # the other group: locked too, before any guess; figures stay private
+    assert any(h.startswith("BOT: To keep your savings safe, PIN entry is paused for") for h in second), second
+    assert not any(h.startswith("BOT: For your privacy, please type your") for h in second)
+    assert any(h.startswith("BOT: Those figures are private, and PIN entry is paused until") for h in second)

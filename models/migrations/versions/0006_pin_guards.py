@@ -3,7 +3,7 @@
 The counter and lock move out of pin_credentials; an existing lock is carried over as the membership's guard.
 
 Revision ID: 0006_pin_guards
-Revises: 0004_meeting_recording
+Revises: 0005_staff_console
 """
 
 from __future__ import annotations
