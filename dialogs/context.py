@@ -14,7 +14,7 @@ from dialogs.actions import Listen, Say
 from dialogs.config import DialogSettings
 from dialogs.expect import Expect
 from dialogs.ports import Clock, LedgerPort, NluPort, StorePort
-from dialogs.prompts import PHRASES, interruptible
+from dialogs.prompts import PHRASES, interruptible, sentences
 from dialogs.values import Value, sayable
 from ledger_client.cache import Fetched
 from ledger_client.types import GroupInfo, Membership
@@ -82,6 +82,13 @@ class Conversation:
         if values and not sayable(values, self.lang):
             return Say("figure_unreadable", {}, interruptible("figure_unreadable"), self.lang)
         return Say(prompt_id, dict(values), interruptible(prompt_id), self.lang)
+
+    def says(self, prompt_id: str, **values: Value) -> list[Say]:
+        """A prompt and its follow-up sentences (dialogs.prompts.FOLLOW), the figure first."""
+        whole = self.say(prompt_id, **values)
+        if whole.prompt_id != prompt_id:  # a figure that cannot be said: the one helpful line instead
+            return [whole]
+        return [self.say(pid, **vals) for pid, vals in sentences(prompt_id, dict(values), self.lang)]
 
     def listen(self, prompt_id: str, *, expects: Expect, grammar: str | None = "menu",
                phrases: tuple[str, ...] | None = None, digits: int = 1, speech: bool = True,

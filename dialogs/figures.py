@@ -14,7 +14,7 @@ from ledger_client.types import MemberPosition
 
 def _as_of(c: Conversation, fetched: Fetched[Any]) -> list[Say]:
     """Cached figures say how old they are ("as of Tuesday, the twelfth of November")."""
-    return [c.say("figures_as_of", date=Date(c.local_date(fetched.as_of)))] if fetched.stale else []
+    return c.says("figures_as_of", date=Date(c.local_date(fetched.as_of))) if fetched.stale else []
 
 
 async def _position(c: Conversation) -> Fetched[MemberPosition]:
@@ -27,9 +27,9 @@ async def savings(c: Conversation) -> list[Say]:
     got = await _position(c)
     p = got.value
     amount = Money(p.savings_minor, p.currency)
-    said = c.say("savings", amount=amount, shares=Count(p.shares)) if p.shares else c.say("savings_only",
-                                                                                             amount=amount)
-    return [*_as_of(c, got), said]
+    said = c.says("savings", amount=amount, shares=Count(p.shares)) if p.shares else c.says("savings_only",
+                                                                                               amount=amount)
+    return [*_as_of(c, got), *said]
 
 
 async def loan(c: Conversation) -> list[Say]:
@@ -48,19 +48,19 @@ async def loan(c: Conversation) -> list[Say]:
     if not past and not upcoming and p.next_due_date is not None and p.next_due_amount_minor:
         upcoming = [(p.next_due_date, p.next_due_amount_minor)]
     if len(past) == 1:
-        said.append(c.say("loan_overdue", amount=Money(past[0][1], p.currency), date=Date(past[0][0])))
+        said += c.says("loan_overdue", amount=Money(past[0][1], p.currency), date=Date(past[0][0]))
     elif past:
         total = Money(sum(owed for _, owed in past), p.currency)
         amounts = {owed for _, owed in past}
         if len(amounts) == 1:
-            said.append(c.say("loan_arrears_same", count=Count(len(past)), amount=Money(amounts.pop(), p.currency),
-                              total=total))
+            said += c.says("loan_arrears_same", count=Count(len(past)), amount=Money(amounts.pop(), p.currency),
+                           total=total)
         else:
-            said.append(c.say("loan_arrears", count=Count(len(past)), total=total))
+            said += c.says("loan_arrears", count=Count(len(past)), total=total)
     if upcoming:
         due_on, amount = upcoming[0]
         prompt = "loan_then_next" if past else "loan_next"
-        said.append(c.say(prompt, amount=Money(amount, p.currency), date=Date(due_on)))
+        said += c.says(prompt, amount=Money(amount, p.currency), date=Date(due_on))
     if past:
         said.append(c.say("loan_support"))
     return [*_as_of(c, got), *said]
@@ -71,13 +71,13 @@ async def fines(c: Conversation) -> list[Say]:
     p = got.value
     if p.fines_due_minor <= 0:
         return [*_as_of(c, got), c.say("fines_none")]
-    return [*_as_of(c, got), c.say("fines_due", amount=Money(p.fines_due_minor, p.currency))]
+    return [*_as_of(c, got), *c.says("fines_due", amount=Money(p.fines_due_minor, p.currency))]
 
 
 async def social(c: Conversation) -> list[Say]:
     got = await _position(c)
     p = got.value
-    return [*_as_of(c, got), c.say("social_fund", amount=Money(p.social_fund_contributions_minor, p.currency))]
+    return [*_as_of(c, got), *c.says("social_fund", amount=Money(p.social_fund_contributions_minor, p.currency))]
 
 
 async def group_totals(c: Conversation) -> list[Say]:
@@ -85,10 +85,10 @@ async def group_totals(c: Conversation) -> list[Say]:
     got = await c.timed_ledger(c.ledger.group_position(c.membership.group_id))
     g = got.value
     return [*_as_of(c, got),
-            c.say("group_totals", savings=Money(g.total_savings_minor, g.currency),
-                  cash=Money(g.cash_in_box_minor, g.currency)),
-            c.say("group_totals_more", loans=Money(g.loans_outstanding_minor, g.currency),
-                  social=Money(g.social_fund_balance_minor, g.currency))]
+            *c.says("group_totals", savings=Money(g.total_savings_minor, g.currency),
+                    cash=Money(g.cash_in_box_minor, g.currency)),
+            *c.says("group_totals_more", loans=Money(g.loans_outstanding_minor, g.currency),
+                    social=Money(g.social_fund_balance_minor, g.currency))]
 
 
 def parse_clock(text: str) -> time:
@@ -104,5 +104,5 @@ async def meeting(c: Conversation) -> list[Say]:
     nxt = got.value.next_meeting
     if nxt is None:
         return [*_as_of(c, got), c.say("meeting_none")]
-    return [*_as_of(c, got), c.say("meeting_next", date=Date(nxt.date), time=Time(parse_clock(nxt.time)),
-                                   place=Name(nxt.place))]
+    return [*_as_of(c, got), *c.says("meeting_next", date=Date(nxt.date), time=Time(parse_clock(nxt.time)),
+                                     place=Name(nxt.place))]

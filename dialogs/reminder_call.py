@@ -24,7 +24,7 @@ from dialogs.config import DialogSettings
 from dialogs.events import CallStarted, Digits, Event, Hangup, NoInput, Utterance
 from dialogs.expect import Expect
 from dialogs.ports import Clock, NluPort, StorePort, TurnRecord
-from dialogs.prompts import PHRASES, template, value_names
+from dialogs.prompts import PHRASES, sentences
 from dialogs.reminder_port import ReminderBrief, ReminderPort
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from nlu.types import Lang
@@ -51,18 +51,6 @@ EXPECTS = {
     "reminder_identity": Expect(("yes_no",), globals=()),
     "reminder": Expect(("menu",), intents=("repeat", "will_attend", "will_pay", "stop_reminders"),
                        globals=("goodbye",)),
-}
-# Said right after a prompt, as its own short sentence (every prompt stays short enough to take in at one hearing).
-FOLLOW: dict[str, tuple[str, ...]] = {
-    "reminder_greet": ("reminder_greet_confirm",),
-    "reminder_repayment": ("reminder_support",),
-    "reminder_nudge_repaid": ("reminder_nudge_proud",),
-    "reminder_options_meeting": ("reminder_options_attend", "reminder_options_stop"),
-    "reminder_options_repayment": ("reminder_options_pay", "reminder_options_amount", "reminder_options_stop"),
-    "reminder_options_nudge": ("reminder_options_stop",),
-    "reminder_opted_out": ("reminder_opt_back",),
-    "reminder_no_pin": ("reminder_pin_help",),
-    "reminder_pin_failed": ("reminder_pin_help",),
 }
 INTENT_OF = {"repeat": "repeat", "confirm": "affirm", "stop": "stop_reminders", "deny": "deny"}
 
@@ -231,12 +219,8 @@ class ReminderDialog:
         return [*self._says(prompt), self._listen(prompt, "reminder")]
 
     def _says(self, prompt_id: str, **values: Value) -> list[Say]:
-        """A prompt and the short sentences that follow it (FOLLOW), each given the values it names."""
-        out = [self._say(prompt_id, **values)]
-        for follow in FOLLOW.get(prompt_id, ()):
-            names = value_names(template(follow, self.lang))
-            out.append(self._say(follow, **{k: v for k, v in values.items() if k in names}))
-        return out
+        """A prompt and the short sentences that follow it (dialogs.prompts.FOLLOW), each with its own values."""
+        return [self._say(pid, **vals) for pid, vals in sentences(prompt_id, dict(values), self.lang)]
 
     def _say(self, prompt_id: str, **values: Value) -> Say:
         return Say(prompt_id, dict(values), prompt_id not in NOT_INTERRUPTIBLE, self.lang)

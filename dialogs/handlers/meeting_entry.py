@@ -183,7 +183,7 @@ async def on_name_check(c: Conversation, inp: Input) -> list[Step]:
 
 async def enter_type(c: Conversation, said: list | None = None, back: bool = False) -> list[Step]:
     m = session(c)
-    return ask(c, m, [*(said or []), c.say("meeting_ask_type"), c.say("meeting_type_keys")], "meeting_ask_type",
+    return ask(c, m, [*(said or []), c.say("meeting_ask_type"), *c.says("meeting_type_keys")], "meeting_ask_type",
                expects=Expect(("transaction_type",)))
 
 
@@ -233,8 +233,8 @@ async def enter_confirm(c: Conversation, said: list | None = None, back: bool = 
     if p.bulk:
         read = bulk_say(c, p.type, p.amount_minor, len(m.roster), m.draft.currency)
     else:
-        read = tx_say(c, p, m.draft.currency)
-    return ask(c, m, [*(said or []), read, c.say("meeting_confirm")], "meeting_confirm",
+        read = [tx_say(c, p, m.draft.currency)]
+    return ask(c, m, [*(said or []), *read, *c.says("meeting_confirm")], "meeting_confirm",
                phrases=YES_NO_PHRASES.get(c.lang, ()),
                expects=Expect(("yes_no", "menu"), intents=("undo_last", "finish_recording")))
 

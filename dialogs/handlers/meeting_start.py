@@ -58,7 +58,7 @@ async def on_consent(c: Conversation, inp: Input) -> list[Step]:
 async def enter_resume(c: Conversation, back: bool = False) -> list[Step]:
     m = session(c)
     assert m.draft is not None
-    said = [c.say("meeting_resume", count=Count(len(m.draft.active)), date=Date(m.draft.meeting_date))]
+    said = c.says("meeting_resume", count=Count(len(m.draft.active)), date=Date(m.draft.meeting_date))
     return ask(c, m, said, "meeting_resume",
                expects=Expect(("yes_no", "menu"), intents=("record_meeting", "finish_recording")))
 

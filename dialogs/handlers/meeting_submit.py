@@ -21,7 +21,7 @@ async def enter(c: Conversation, back: bool = False) -> list[Step]:
     todo = [e for e in m.draft.entries if e.status == "confirmed"]
     if not todo:
         return [to_entry([c.say("meeting_no_entries")], short=True)]
-    said = [*totals_says(c, m.draft.active, m.draft.currency), c.say("meeting_submit_ask")]
+    said = [*totals_says(c, m.draft.active, m.draft.currency), *c.says("meeting_submit_ask")]
     return ask(c, m, said, "meeting_submit_ask", expects=YES_NO)
 
 

@@ -86,7 +86,7 @@ def private_figures(c: Conversation) -> list[Say]:
     until = c.pin_locked_until
     if until is not None and until > c.now():
         local = until.astimezone(c.zone())
-        return [c.say("figures_locked", time=Time(local.time().replace(second=0, microsecond=0)))]
+        return c.says("figures_locked", time=Time(local.time().replace(second=0, microsecond=0)))
     return [c.say("figures_need_pin")]
 
 

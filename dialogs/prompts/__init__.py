@@ -26,8 +26,42 @@ NOT_INTERRUPTIBLE = frozenset({
     "figures_need_pin", "transfer", "transfer_officer", "transfer_unavailable", "goodbye", "goodbye_ladder",
     "loan_arrears", "loan_arrears_same", "loan_then_next", "loan_support", "group_totals_more", "figures_locked",
     "figure_unreadable", "pin_locked_help", "pin_none_meanwhile", "transfer_chair", "number_hidden",
+    "savings_shares", "savings_counts", "loan_next_date", "loan_then_date", "loan_overdue_date", "loan_arrears_total",
+    "fines_clear", "social_thanks", "meeting_place", "group_cash", "group_social", "figures_as_of_why",
+    "figures_locked_later",
 })  # fmt: skip
 NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
+
+
+# Prompts said as several short sentences: the first carries the caller's figure, the next ones the rest (each
+# sentence is short enough to take in at one hearing, and the figure comes first). `Conversation.says` and the
+# reminder dialog say a prompt with its follow-ups, each given the values it names.
+FOLLOW: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
+    "savings": ("savings_shares",), "savings_only": ("savings_counts",), "loan_next": ("loan_next_date",),
+    "loan_then_next": ("loan_then_date",), "loan_overdue": ("loan_overdue_date",),
+    "loan_arrears_same": ("loan_arrears_total",), "loan_arrears": ("loan_arrears_total",),
+    "fines_due": ("fines_clear",), "social_fund": ("social_thanks",), "meeting_next": ("meeting_place",),
+    "group_totals": ("group_cash",), "group_totals_more": ("group_social",), "figures_as_of": ("figures_as_of_why",),
+    "figures_locked": ("figures_locked_later",), "meeting_resume": ("meeting_resume_keys",),
+    "meeting_type_keys": ("meeting_type_keys_more",), "meeting_submit_ask": ("meeting_submit_keys",),
+    "meeting_confirm": ("meeting_confirm_no",), "meeting_bulk_savings": ("meeting_bulk_total",),
+    "meeting_bulk_share_purchase": ("meeting_bulk_total",), "meeting_bulk_social_fund": ("meeting_bulk_total",),
+    "reminder_greet": ("reminder_greet_confirm",), "reminder_repayment": ("reminder_support",),
+    "reminder_nudge_repaid": ("reminder_nudge_proud",),
+    "reminder_options_meeting": ("reminder_options_attend", "reminder_options_stop"),
+    "reminder_options_repayment": ("reminder_options_pay", "reminder_options_amount", "reminder_options_stop"),
+    "reminder_options_nudge": ("reminder_options_stop",), "reminder_opted_out": ("reminder_opt_back",),
+    "reminder_no_pin": ("reminder_pin_help",), "reminder_pin_failed": ("reminder_pin_help",),
+})  # fmt: skip
+
+
+def sentences(prompt_id: str, values: dict[str, Value], lang: str) -> list[tuple[str, dict[str, Value]]]:
+    """A prompt and its follow-ups (FOLLOW), each with the values its own placeholders name."""
+    out = []
+    for pid in (prompt_id, *FOLLOW.get(prompt_id, ())):
+        names = value_names(template(pid, lang))
+        out.append((pid, {k: v for k, v in values.items() if k in names}))
+    return out
 
 
 class UnknownPrompt(KeyError):

@@ -10,9 +10,7 @@ MEETING_PROMPTS: dict[str, str] = {
     "meeting_consent_yes": "Asante. Kipindi hiki kinarekodiwa kwa ajili ya kumbukumbu za kikundi.",
     "meeting_consent_no": "Sawa, sauti haitahifadhiwa. Bado unaweza kuingiza miamala.",
     "meeting_roster_down": "Samahani, siwezi kupata orodha ya wanachama sasa, kwa hiyo siwezi kurekodi mkutano.",
-    "meeting_resume": (
-        "Una rekodi {count} zilizohifadhiwa kutoka mkutano wa {date}. Bonyeza moja kuendelea, mbili kuwasilisha."
-    ),
+    "meeting_resume": "Una rekodi {count} zilizohifadhiwa kutoka mkutano wa {date}.",
     "meeting_resumed": "Tunaendelea na mkutano wa {date}.",
     "meeting_date": "Tutarekodi mkutano wa {date}. Kama ni sahihi, sema ndiyo au bonyeza moja.",
     "meeting_date_other": "Kwa siku nyingine, sema tarehe yake, kwa mfano jana, au tarehe kumi na mbili Novemba.",
@@ -29,10 +27,7 @@ MEETING_PROMPTS: dict[str, str] = {
     "meeting_ask_member": "Mwanachama gani? Sema jina, au andika namba ya mwanachama kisha alama ya reli.",
     "meeting_member_unknown": "Sikumpata mwanachama huyo kwenye orodha ya kikundi.",
     "meeting_ask_type": "Ni rekodi ya aina gani? Sema, au bonyeza namba yake.",
-    "meeting_type_keys": (
-        "Moja akiba, mbili hisa, tatu mfuko wa jamii, nne marejesho ya mkopo, tano mkopo mpya, sita faini, "
-        "saba kutoa akiba."
-    ),
+    "meeting_type_keys": "Moja akiba, mbili hisa, tatu mfuko wa jamii, nne marejesho ya mkopo.",
     "meeting_ask_amount": "Kiasi ni kiasi gani? Sema, au kiandike kisha alama ya reli.",
     "meeting_amount_unreadable": "Samahani, sikuelewa kiasi.",
     "meeting_tx_savings": "{name} ameweka akiba {amount}.",
@@ -42,11 +37,11 @@ MEETING_PROMPTS: dict[str, str] = {
     "meeting_tx_loan_disbursement": "{name} amechukua mkopo mpya wa {amount}.",
     "meeting_tx_fine": "{name} amepigwa faini ya {amount}.",
     "meeting_tx_withdrawal": "{name} ametoa akiba {amount}.",
-    "meeting_bulk_savings": "Akiba ya {amount} kwa kila mmoja wa wanachama {count}, jumla {total}.",
-    "meeting_bulk_share_purchase": "Hisa za {amount} kwa kila mmoja wa wanachama {count}, jumla {total}.",
-    "meeting_bulk_social_fund": "Mfuko wa jamii {amount} kwa kila mmoja wa wanachama {count}, jumla {total}.",
+    "meeting_bulk_savings": "Akiba ya {amount} kwa kila mmoja wa wanachama {count}.",
+    "meeting_bulk_share_purchase": "Hisa za {amount} kwa kila mmoja wa wanachama {count}.",
+    "meeting_bulk_social_fund": "Mfuko wa jamii {amount} kwa kila mmoja wa wanachama {count}.",
     "meeting_bulk_not_allowed": "Akiba, hisa au mfuko wa jamii tu ndizo zinaweza kuingizwa kwa wote kwa pamoja.",
-    "meeting_confirm": "Je, ni sahihi? Sema ndiyo au bonyeza moja. Kama si sahihi, sema hapana au bonyeza mbili.",
+    "meeting_confirm": "Je, ni sahihi? Sema ndiyo au bonyeza moja.",
     "meeting_saved": "Imehifadhiwa. Sasa kuna rekodi {count}.",
     "meeting_redo": "Sawa. Sema kinachobadilika: jina, aina, au kiasi.",
     "meeting_redo_cancelled": "Sawa, rekodi hiyo haijahifadhiwa.",
@@ -65,16 +60,18 @@ MEETING_PROMPTS: dict[str, str] = {
     "meeting_total_fine": "Faini: {amount}.",
     "meeting_total_withdrawal": "Akiba iliyotolewa: {amount}.",
     "meeting_no_entries": "Bado hakuna rekodi mpya za kutuma.",
-    "meeting_submit_ask": (
-        "Nitume mkutano huu kwenye kumbukumbu za kikundi? Sema ndiyo au bonyeza moja. Kama sivyo, bonyeza "
-        "mbili."
-    ),
+    "meeting_submit_ask": "Nitume mkutano huu kwenye kumbukumbu za kikundi?",
     "meeting_back_to_entries": "Sawa, turudi kwenye rekodi.",
     "meeting_posted": "Tayari. Rekodi {count} sasa ziko kwenye kumbukumbu za kikundi. Asante.",
     "meeting_posted_some": "Rekodi {count} sasa ziko kwenye kumbukumbu za kikundi.",
     "meeting_queued": "Imehifadhiwa. Itatumwa mtandao ukirudi.",
     "meeting_rejected_intro": "Kumbukumbu za kikundi hazikukubali rekodi {count}. Zimehifadhiwa ili uzirekebishe:",
     "meeting_rejected_fix": "Kuzirekebisha, rekodi tena kwa usahihi, kisha sema maliza.",
+    "meeting_resume_keys": "Bonyeza moja kuendelea, au mbili kuutuma.",
+    "meeting_type_keys_more": "Tano mkopo mpya, sita faini, saba kutoa akiba.",
+    "meeting_submit_keys": "Sema ndiyo au bonyeza moja. Kama sivyo, bonyeza mbili.",
+    "meeting_confirm_no": "Kama si sahihi, sema hapana au bonyeza mbili.",
+    "meeting_bulk_total": "Jumla ni {total}.",
     "meeting_goodbye_saved": "Kila rekodi uliyothibitisha imehifadhiwa. Piga tena kuendelea. Kwaheri!",
 }
 # Officers say this at the main menu (the recogniser must be able to hear it there).

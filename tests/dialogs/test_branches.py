@@ -44,7 +44,7 @@ def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
 
 def savings_line(truth: LedgerTruth, gid: str, mid: str, lang: str) -> str:
     p = truth.member(gid, mid)
-    return say("savings", lang, amount=Money(p.savings_minor, p.currency), shares=Count(p.shares))
+    return say("savings", lang, amount=Money(p.savings_minor, p.currency))
 
 
 async def test_multi_group_caller_chooses_group_by_name(tmp_path: Path, ledger_server: LedgerCoreProcess,

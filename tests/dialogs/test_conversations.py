@@ -59,8 +59,9 @@ def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> li
     p = truth.member(gid, mid)
     if item == "savings":
         amount = Money(p.savings_minor, p.currency)
-        return [say("savings", lang, amount=amount, shares=Count(p.shares)) if p.shares
-                else say("savings_only", lang, amount=amount)]
+        if p.shares:
+            return [say("savings", lang, amount=amount), say("savings_shares", lang, shares=Count(p.shares))]
+        return [say("savings_only", lang, amount=amount)]
     if item == "loan":
         if p.loan_outstanding_minor <= 0:
             return [say("loan_none", lang)]
@@ -78,8 +79,8 @@ def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> li
     if item == "meeting":
         nxt = truth.info(gid).next_meeting
         hh, mm = nxt.time.split(":")
-        return [say("meeting_next", lang, date=Date(nxt.date), time=Time(time(int(hh), int(mm))),
-                    place=Name(nxt.place))]
+        return [say("meeting_next", lang, date=Date(nxt.date), time=Time(time(int(hh), int(mm)))),
+                say("meeting_place", lang, place=Name(nxt.place))]
     if item == "fines":
         if p.fines_due_minor <= 0:
             return [say("fines_none", lang)]
@@ -87,10 +88,10 @@ def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> li
     if item == "social":
         return [say("social_fund", lang, amount=Money(p.social_fund_contributions_minor, p.currency))]
     g = truth.group(gid)
-    return [say("group_totals", lang, savings=Money(g.total_savings_minor, g.currency),
-                cash=Money(g.cash_in_box_minor, g.currency)),
-            say("group_totals_more", lang, loans=Money(g.loans_outstanding_minor, g.currency),
-                social=Money(g.social_fund_balance_minor, g.currency))]
+    return [say("group_totals", lang, savings=Money(g.total_savings_minor, g.currency)),
+            say("group_cash", lang, cash=Money(g.cash_in_box_minor, g.currency)),
+            say("group_totals_more", lang, loans=Money(g.loans_outstanding_minor, g.currency)),
+            say("group_social", lang, social=Money(g.social_fund_balance_minor, g.currency))]
 
 
 def member_for(item: str, gid: str, truth: LedgerTruth) -> DemoMember:

@@ -71,4 +71,4 @@ async def test_a_new_menu_choice_is_one_row_and_its_prompts(kit: Kit, monkeypatc
     await c.send("#4")
     assert "menu_item_summary" in c.ids()
     await c.send("#5")
-    assert c.ids() == ["savings", "anything_else"]
+    assert c.ids() == ["savings", "savings_shares", "anything_else"]

@@ -82,9 +82,7 @@ async def wait_bot_line(page: Page, text: str, timeout_s: float) -> None:
 def savings_sentence(truth: LedgerTruth, member: DemoMember) -> str:
     p = truth.member(GROUP, member.member_id)
     amount = Money(p.savings_minor, p.currency)
-    if p.shares:
-        return render("savings", {"amount": amount, "shares": Count(p.shares)}, "en")
-    return render("savings_only", {"amount": amount}, "en")
+    return render("savings" if p.shares else "savings_only", {"amount": amount}, "en")
 
 
 async def test_caller_asks_for_savings_in_the_browser_and_sees_the_ledger_figure(
