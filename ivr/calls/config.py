@@ -20,6 +20,9 @@ class CallSettings(BaseModel):
     # Shared secret Asterisk sends as `X-IVR-Token` (res_curl.conf httpheader): generated into the secrets file in
     # development (`register_token`), required elsewhere; a registration without it is refused.
     register_token: SecretStr = SecretStr("")
+    # A short rising tone after the prompt wherever the caller is expected to speak (not at keypad-only questions):
+    # a caller who cannot read the menu hears when it is their turn.
+    earcon: bool = True
     # Timers (no-input, inter-digit, gap) are checked at least this often while no frame arrives.
     tick_ms: int = Field(default=50, ge=10, le=500)
     # Inbound frames whose arrival is within this of the previous frame's end are treated as contiguous:

@@ -112,6 +112,7 @@ class CallSession:
         self._sink: object | None = None  # a softphone shows both sides' words; AudioSocket has no screen
         self._label = str(info.call_id)
         self._recorder: CallRecorder | None = None
+        self._spoke = False  # a prompt was played since the last Listen began (the earcon follows it)
 
     # --- AudioSocket CallHandler ----------------------------------------------------------------------------------
 
@@ -185,6 +186,7 @@ class CallSession:
                     self.outcome = "ended"
                     await self._hangup()
                     break
+                self._earcon_before(listen)
                 turn = await self._listen_turn(listen, dialog.lang)
                 event = await turn.run()
                 if isinstance(event, Utterance) and event.transcript:
@@ -243,6 +245,14 @@ class CallSession:
             log.exception("call %s: could not store the recording", self._label)
             rec.discard()
 
+    def _earcon_before(self, listen: Listen) -> None:
+        """The "your turn" tone after a prompt, where an answer may be spoken (never at keypad-only questions)."""
+        spoke, self._spoke = self._spoke, False
+        if spoke and listen.speech and self.deps.settings.earcon and self._playout is not None:
+            earcon = getattr(self.deps.speaker, "earcon", None)
+            if earcon is not None:
+                self._playout.play(earcon(), interruptible=True)
+
     async def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
         self.inbox.drop_audio_before(time.monotonic())  # caller audio heard while the bot was thinking
         assert self._playout is not None
@@ -287,6 +297,7 @@ class CallSession:
                         due = self._playout.play(trim_leading_silence(pcm) if lead else pcm,
                                                  interruptible=action.interruptible)
                         first, lead = (due if first is None else first), False
+                        self._spoke = True
             elif isinstance(action, Record):
                 self._record(action)
             elif isinstance(action, Transfer):

@@ -158,3 +158,17 @@ async def test_hang_up_before_and_after_start(frames: int) -> None:
     await rig.speak(frames * 20, then_silence_ms=0)
     await asyncio.wait_for(rig.hang_up(), 3)
     assert rig.ended and not rig.session.running
+
+
+async def test_a_spoken_question_ends_with_the_earcon_a_keypad_one_does_not() -> None:
+    rig = Rig([[MENU, SPEECH], [MENU, PIN], [End()]], transcripts=["savings"], prompt_ms=300)
+    rig.start()
+    await rig.until(lambda: len(rig.media.played) >= 2)
+    assert rig.media.played[-1] == rig.speaker.earcon()  # after the menu: "your turn to speak"
+    await rig.speak(400)
+    await rig.until(lambda: len(rig.dialog.events) >= 2)
+    await rig.until(lambda: len(rig.media.played) >= 3)
+    await asyncio.sleep(0.2)
+    assert rig.media.played[2:] == [rig.media.played[2]] and rig.media.played[2] != rig.speaker.earcon()
+    await rig.keys("1234")
+    await rig.until(lambda: rig.media.hung_up)

@@ -97,6 +97,10 @@ class ToneSpeaker:
         self.said.append((text, lang, pii))
         return tone(self.ms, 2000)
 
+    def earcon(self) -> bytes:
+        """As the real Speaker's "your turn" tone: 100 ms, told apart from prompts by its pitch."""
+        return tone(100, 660)
+
     async def stream(self, plan: RenderPlan) -> AsyncGenerator[bytes, None]:
         """As the real Speaker: a prompt's audio in pieces (here one tone)."""
         yield await self.say(plan.text, plan.lang, pii=plan.has_values)
