@@ -25,6 +25,7 @@ NOT_INTERRUPTIBLE = frozenset({
     "figures_need_pin", "transfer", "transfer_officer", "transfer_unavailable", "goodbye", "goodbye_ladder",
     "loan_arrears", "loan_arrears_same", "loan_then_next", "loan_support", "group_totals_more", "figures_locked",
     "figure_unreadable", "pin_locked_help", "pin_none_meanwhile", "transfer_chair", "number_hidden",
+    "callback_unknown",
 })  # fmt: skip
 NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
 
