@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,9 +31,12 @@ from ivr.reminders.runner import Progress, RemindersDisabled, RunReport
 from ivr.reminders.service import Reminders
 from ivr.reminders.store import ALL_SCOPE, RETRIED
 from ivr.reminders.window import CallWindow
+from ivr.settings import Settings
 from ivr.sms.config import SmsSettings
 from ivr.sms.gsm7 import segment
+from ivr.sms.kannel import KannelGateway
 from ivr.sms.outbox import SmsOutbox
+from models.base import utcnow
 from models.crypto import phone_hash
 from models.members import MemberPreference
 from models.reach import ReachPreference
@@ -167,3 +172,12 @@ async def run_campaign(svc: Reminders, sms: SmsReminders | None, *, clock: Calla
     await sms.outbox.drain_once()
     log.info("reminder SMS queued: %d primary, %d fallback", primary, fallback)
     return report, SmsSent(primary, fallback)
+
+
+@asynccontextmanager
+async def reminder_sms(settings: Settings, svc: Reminders,
+                       clock: Callable[[], datetime] = utcnow) -> AsyncIterator[SmsReminders]:
+    """SMS reminders for a run outside the app (`ivr reminders run`): the outbox over Kannel on its own client."""
+    async with httpx.AsyncClient() as http:
+        outbox = SmsOutbox(svc.store.sessions, KannelGateway(http, settings.sms), settings.sms, clock)
+        yield SmsReminders(svc.store.sessions, outbox, settings.sms, settings.reminders)
