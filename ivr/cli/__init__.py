@@ -6,7 +6,22 @@ import logging
 
 import typer
 
-from ivr.cli import chat, config, db, keys, ledger, meetings, models_cmd, nlu, prompts, reminders, say, serve, stack
+from ivr.cli import (
+    chat,
+    config,
+    db,
+    keys,
+    ledger,
+    meetings,
+    models_cmd,
+    nlu,
+    prompts,
+    reminders,
+    say,
+    serve,
+    sms,
+    stack,
+)
 from ivr.cli.common import configure_logging
 from ivr.console import cli as staff
 from ivr.settings import load_settings
@@ -23,6 +38,7 @@ app.add_typer(prompts.app, name="prompts")
 app.add_typer(reminders.app, name="reminders")
 app.add_typer(meetings.app, name="meetings")
 app.add_typer(staff.app, name="staff")
+app.add_typer(sms.app, name="sms")
 app.command("say")(say.say)
 app.command("chat")(chat.chat)
 app.command("stack")(stack.stack)
