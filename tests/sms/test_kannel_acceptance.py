@@ -67,6 +67,34 @@ async def test_akiba_with_the_pin_gets_the_savings_back_through_kannel(
         assert money_digits(p.savings_minor, p.currency) not in text
 
 
+async def test_two_groups_in_one_reply_and_long_texts_in_concatenated_parts(
+        tmp_path: Path, ledger_server: LedgerCoreProcess) -> None:
+    amina = [m for m in demo_members() if m.name == "Amina Hassan"]
+    assert len(amina) == 2  # the demo person in both groups
+    async with sms_stack(tmp_path, ledger_server, FakeClock()) as st:
+        async with httpx.AsyncClient() as http:
+            client = LedgerClient(http=http, settings=st.settings.ledger)
+            memberships = (await client.memberships(amina[0].phone)).memberships
+            positions = [await client.member_position(m.group_id, m.member_id) for m in memberships]
+        st.kannel.send_mo(amina[0].phone, SHORT_CODE, f"loan {amina[0].pin} please")
+        (reply,) = await st.wait_messages(amina[0].phone, 1)
+        for m, p in zip(memberships, positions, strict=True):
+            assert m.group_name in reply
+            if p.loan_outstanding_minor > 0:
+                assert f"loan balance {money_digits(p.loan_outstanding_minor, p.currency)}" in reply
+        # long texts, GSM-7 and UCS-2, split by us and joined again by the phone (the fake SMSC's parts here)
+        gsm = " ".join(["Habari za asubuhi"] * 14)  # 251 septets: 2 parts
+        ucs2 = "Shíkamoo " * 12  # í is not GSM-7: UCS-2, 108 units: 2 parts
+        await st.channel.outbox.enqueue("long-gsm", "+254700000101", gsm, purpose="reply")
+        await st.channel.outbox.enqueue("long-ucs2", "+254700000102", ucs2, purpose="reply")
+        assert await st.wait_messages("+254700000101", 1) == [gsm]
+        assert await st.wait_messages("+254700000102", 1) == [ucs2]
+        for phone in ("+254700000101", "+254700000102"):
+            parts = [d for d in st.kannel.sent() if d.to == phone]
+            assert len(parts) == 2 and all(d.udh is not None for d in parts)
+            assert [d.udh[5] for d in parts if d.udh] == [1, 2] and len({d.udh[3] for d in parts if d.udh}) == 1
+
+
 def _count(n: int):  # type: ignore[no-untyped-def]
     from dialogs.values import Count
 
