@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from ivr.reminders.service import reminders_service
 from models.audit import AuditEvent
-from models.calls import Call
 from models.base import utcnow
+from models.calls import Call
 from models.members import MemberPreference
 from models.reach import MissedCall
 from models.reminders import ReminderPause
