@@ -23,6 +23,7 @@ from ivr.reminders.runner import RemindersDisabled
 from ivr.reminders.service import Reminders, reminders_service
 from ivr.reminders.stats import campaign_stats
 from ivr.reminders.store import ALL_SCOPE
+from ivr.sms.reminders import SmsReminders, run_campaign
 from ivr.sms.stats import sms_stats
 from ledger_client.errors import LedgerError
 from models import audit
@@ -164,11 +165,15 @@ async def run_now(request: Request, staff: AdminDep, _form: FormDep) -> Response
     runs = st.runs
     runs.started_at, runs.started_by, runs.summary, runs.error = utcnow(), staff.name, "", ""
 
+    channel = getattr(request.app.state, "sms", None)  # the app's SMS channel: reminder SMS go through its outbox
+    sms = (SmsReminders(runtime.sessions, channel.outbox, st.settings.sms, st.settings.reminders)
+           if channel is not None else None)
+
     async def run() -> None:
         try:
             async with reminders_service(st.settings, dial=True, http=runtime.http, sessions=runtime.sessions) as svc:
                 assert svc.runner is not None
-                report = await svc.runner.run()
+                report, _sms = await run_campaign(svc, sms, clock=utcnow, enabled=st.settings.reminders.enabled)
             outcomes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(report.outcomes.items())) or "none"
             runs.summary = (f"{report.new} new reminder(s) planned; {len(report.dials)} call(s) placed; "
                             f"outcomes: {outcomes}; at most {report.max_concurrent} at once.")
