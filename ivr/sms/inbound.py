@@ -9,7 +9,6 @@ Neither the number nor the text reaches a log.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 from urllib.parse import parse_qs
@@ -19,6 +18,7 @@ from fastapi.responses import PlainTextResponse
 
 from ivr.settings import Settings
 from ivr.sms.channel import SmsChannel
+from models.crypto import current_keyring
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sms"])
@@ -66,8 +66,8 @@ async def kannel_inbound(request: Request) -> PlainTextResponse:
     text = decode_text(fields.get("text", b""), fields.get("coding", b"0").decode(),
                        fields.get("charset", b"").decode("ascii", errors="replace"))
     key = fields.get("id", b"").decode("ascii", errors="replace").strip()
-    if not key:  # no Kannel id: the same sender, text and minute is the same message
-        key = "h:" + hashlib.sha256(f"{phone}|{text}|{channel.clock():%Y%m%d%H%M}".encode()).hexdigest()[:40]
+    if not key:  # no Kannel id: the same sender, text and minute is the same message (a keyed hash: it holds a PIN)
+        key = "h:" + current_keyring().lookup_hash(f"{phone}|{text}|{channel.clock():%Y%m%d%H%M}")[:40]
     try:
         answer = await channel.receive(key, phone, text)
     except Exception:

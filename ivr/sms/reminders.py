@@ -140,13 +140,16 @@ class SmsReminders:
             return 0
 
         def q(s: Session) -> int:
+            paused = set(s.scalars(select(ReminderPause.scope)))
+            if ALL_SCOPE in paused:
+                return 0  # a pause holds the SMS too; they go out after `resume` if the event is still ahead
             rows = list(s.scalars(select(Reminder).where(Reminder.status == "gave_up", Reminder.expires_at > now,
                                                          Reminder.last_outcome.in_(RETRIED))))
             queued = 0
             for r in rows:
                 pref = s.get(MemberPreference, r.member_id)
                 contact = s.get(ReminderContact, r.member_id)
-                if contact is None or (pref is not None and pref.reminders_opt_out):
+                if contact is None or r.group_id in paused or (pref is not None and pref.reminders_opt_out):
                     continue
                 not_before = self.window.next_allowed(now, r.timezone)
                 if not_before < r.expires_at:
