@@ -33,6 +33,20 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 TOKEN = "test-register-token"
 
 
+async def _until_done(settings: Settings, timeout: float = 60.0) -> None:
+    engine = engine_for(settings)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with make_sessionmaker(engine)() as s:
+                if [c.status for c in s.scalars(select(Callback))] == ["done"]:
+                    return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"the callback was not closed within {timeout} s")
+    finally:
+        engine.dispose()
+
+
 async def test_a_missed_call_is_called_back_into_the_member_dialog(tmp_path: Path, ledger_server: LedgerCoreProcess,
                                                                    peer: AudioAmiPeer) -> None:  # noqa: F811
     settings: Settings = make_test_settings(
@@ -73,7 +87,7 @@ async def test_a_missed_call_is_called_back_into_the_member_dialog(tmp_path: Pat
         deadline = time.monotonic() + 240
         while not (peer.calls and peer.calls[0].ended_by) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
-        await asyncio.sleep(0.5)  # the peer's Hangup event reaches the dialer
+        await _until_done(settings)  # the peer's Hangup event reaches the app's dialer
         originates = [a for a in peer.actions if a.get("action") == ["Originate"]]
         assert len(originates) == 1 and originates[0]["exten"] == ["callback"]
         assert steps == ["pin", "menu"]

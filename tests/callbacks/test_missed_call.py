@@ -78,6 +78,16 @@ class Line:
         await dialer.idle()
         return len(dials)
 
+    async def hang_up(self) -> None:
+        """The member hangs up the answered callback; returns once the Hangup event has closed it (bounded)."""
+        await self.ami.hangup(next(iter(self.peer.channels)))
+        for _ in range(1000):
+            with self.sessions() as s:
+                if not s.scalars(select(Callback).where(Callback.status.in_(("dialing", "in_call")))).all():
+                    return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the callback was not closed by its Hangup within 10 s")
+
     def originates(self) -> list[dict[str, list[str]]]:
         return [a for a in self.peer.actions if a.get("action") == ["Originate"]]
 
@@ -150,12 +160,7 @@ async def test_ring_and_drop_gets_one_callback_after_the_delay_into_the_member_d
         assert not any("savings are" in s for s in said)  # no figure before the PIN
 
         # the member hangs up: Asterisk reports Hangup, the callback is done
-        await ln.ami.hangup(next(iter(ln.peer.channels)))
-        for _ in range(200):
-            with ln.sessions() as s:
-                if s.scalars(select(Callback)).one().status == "done":
-                    break
-            await asyncio.sleep(0.01)
+        await ln.hang_up()
         with ln.sessions() as s:
             cb = s.scalars(select(Callback)).one()
             (attempt,) = s.scalars(select(CallbackAttempt)).all()
@@ -210,7 +215,7 @@ async def test_unknown_numbers_at_most_once_a_day_or_never(tmp_path: Path, ledge
         assert await ln.drop(stranger) == "ok scheduled"
         ln.clock.advance(seconds=20)
         assert await ln.tick() == 1
-        await ln.ami.hangup(next(iter(ln.peer.channels)))
+        await ln.hang_up()
         ln.clock.advance(minutes=30)
         assert await ln.drop(stranger) == "ok unknown_once"
         ln.clock.advance(days=1)
