@@ -29,6 +29,9 @@ from ivr.api import meetings as meetings_api
 from ivr.api import reminders as reminders_api
 from ivr.api.guards import install_api_guards
 from ivr.audiosocket.server import AudioSocketServer, CallHandler
+from ivr.callbacks import api as callbacks_api
+from ivr.callbacks.calls import CallbackCalls
+from ivr.callbacks.service import callbacks_service
 from ivr.calls.engines import load_asr_engines
 from ivr.calls.leftovers import recover_leftovers
 from ivr.calls.recorder import Recordings
@@ -42,6 +45,8 @@ from ivr.reminders.service import reminders_service
 from ivr.runtime import Runtime
 from ivr.secrets import install_keys
 from ivr.settings import Settings
+from ivr.sms import inbound as sms_api
+from ivr.sms.channel import sms_channel
 from ivr.softphone.router import include_softphone
 from ivr.wiring import build_nlu
 from ledger_client.services import build_ledger_services
@@ -113,19 +118,24 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
             registry = CallRegistry(cfg, session_factory(deps))
             # An answered reminder call's UUID was stored by the runner before Originate: admitted to the reminder
             # dialog; any other UUID goes to the registry (calls registered over HTTP by the dialplan).
-            reminder_calls = ReminderCalls(inner=registry, deps=deps, sessions=sessions, nlu=nlu, settings=settings)
+            # A callback's UUID (stored by the callback dialer before Originate) gets the member dialog.
+            callback_calls = CallbackCalls(inner=registry, deps=deps, sessions=sessions, settings=settings)
+            reminder_calls = ReminderCalls(inner=callback_calls, deps=deps, sessions=sessions, nlu=nlu,
+                                           settings=settings)
             server = AudioSocketServer(settings.audiosocket, reminder_calls)
             ledger.drainer.start()
             try:
                 await server.start()
                 try:
-                    async with meetings_upkeep(settings, asr, sessions=sessions, drainer=ledger.drainer) as notes:
+                    async with meetings_upkeep(settings, asr, sessions=sessions, drainer=ledger.drainer) as notes, \
+                            callbacks_service(settings, sessions=sessions, ledger=ledger.reads, ami=ami) as callbacks:
                         yield Runtime(settings, http, ledger, speaker, asr, registry, server,
                                       [*asr.notes, *tts_notes, *notes], sessions=sessions,
-                                      reminder_calls=reminder_calls)
+                                      reminder_calls=reminder_calls, callbacks=callbacks)
                 finally:
                     await server.stop()
                     await reminder_calls.stop()
+                    await callback_calls.stop()
                     await registry.stop()
             finally:
                 await ledger.drainer.stop()
@@ -153,12 +163,18 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.softphone_calls = SoftphoneCalls(runtime.registry)
             app.state.reminders = await stack.enter_async_context(
                 reminders_service(settings, http=runtime.http, sessions=runtime.sessions))
+            app.state.callbacks = runtime.callbacks  # POST /asterisk/missed-calls (None while callbacks are off)
+            if settings.sms.enabled and runtime.sessions is not None:  # GET /sms/kannel + the SMS outbox drainer
+                app.state.sms = await stack.enter_async_context(
+                    sms_channel(settings, sessions=runtime.sessions, ledger=runtime.ledger.reads, http=runtime.http))
             yield
 
     app = FastAPI(title="MiKashBoks Voice", lifespan=lifespan)
     app.state.settings = settings
     install_api_guards(app)  # clear errors (missing keys) instead of bare 500s
     app.include_router(calls_api.router)
+    app.include_router(callbacks_api.router)  # the dialplan reports ring-and-drops (missed-call callback)
+    app.include_router(sms_api.router)  # Kannel's sms-service get-url (inbound SMS commands)
     app.include_router(health_api.router)
     app.include_router(meetings_api.router)  # admin: meetings recorded by phone, entries, recordings (audited)
     app.include_router(reminders_api.router)  # admin: reminder preview, statistics, pause/resume, opt-in/out

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from models.crypto import KeyRing, Reloader, install_keyring, keyring_from_settings
-
 if TYPE_CHECKING:
     from ivr.settings import Settings
+    from models.crypto import KeyRing, Reloader
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +134,8 @@ def keyring_reloader(settings: Settings) -> Reloader | None:
     lookup = settings.security.lookup_hash_key.get_secret_value()
     seen = {"mtime": path.stat().st_mtime_ns if path.exists() else 0}
 
+    from models.crypto import KeyRing
+
     def reload() -> KeyRing | None:
         try:
             mtime = path.stat().st_mtime_ns
@@ -152,6 +153,8 @@ def keyring_reloader(settings: Settings) -> Reloader | None:
 def install_keys(settings: Settings) -> KeyRing:
     """Install the key ring of `settings` for this process, following rotations when the keys live in the secrets
     file (long-running processes: the IVR, `ivr reminders run --every`)."""
+    from models.crypto import install_keyring, keyring_from_settings  # (sqlalchemy: only for commands that need keys)
+
     ring = keyring_from_settings(settings)
     install_keyring(ring, reload=keyring_reloader(settings))
     return ring

@@ -16,10 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from dialogs.config import DialogSettings
 from ivr.ami.config import AmiSettings
 from ivr.audiosocket.config import AudioSocketSettings
+from ivr.callbacks.config import CallbackSettings
 from ivr.calls.config import CallSettings
 from ivr.console.config import ConsoleSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
+from ivr.sms.config import SmsSettings
 from ivr.softphone.config import SoftphoneSettings
 from ledger_client.config import LedgerSettings
 from ledger_core.config import LedgerCoreSettings
@@ -67,6 +69,8 @@ class Settings(BaseSettings):
     dialogs: DialogSettings = Field(default_factory=DialogSettings)
     calls: CallSettings = Field(default_factory=CallSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    callbacks: CallbackSettings = Field(default_factory=CallbackSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
     softphone: SoftphoneSettings = Field(default_factory=SoftphoneSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 

@@ -29,6 +29,7 @@ NOT_INTERRUPTIBLE = frozenset({
     "savings_shares", "savings_counts", "loan_next_date", "loan_then_date", "loan_overdue_date", "loan_arrears_total",
     "fines_clear", "social_thanks", "meeting_place", "group_cash", "group_social", "figures_as_of_why",
     "figures_locked_later",
+    "callback_unknown",
 })  # fmt: skip
 NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.prompts import meeting_en, reminder_en
+from dialogs.prompts import callback_en, meeting_en, reminder_en
 
 # Bilingual on purpose: a caller who does not understand one language still hears the other.
 LANGUAGE_MENU = "For English press one. Kwa Kiswahili bonyeza mbili."
@@ -115,5 +115,6 @@ PROMPTS.update(reminder_en.REMINDER_PROMPTS)  # outbound reminder calls (dialogs
 PHRASES.update(reminder_en.REMINDER_PHRASES)
 PROMPTS.update(meeting_en.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
 PHRASES["menu"] += meeting_en.MENU_PHRASES
+PROMPTS.update(callback_en.CALLBACK_PROMPTS)  # missed-call callbacks (dialogs/callback_unknown.py)
 # Words that pick a language at the language menu (in either language).
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {"en": ("english", "kiingereza"), "sw": ("swahili", "kiswahili")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.prompts import meeting_sw, reminder_sw
+from dialogs.prompts import callback_sw, meeting_sw, reminder_sw
 from dialogs.prompts.en import LANGUAGE_MENU, LANGUAGE_WORDS
 
 PROMPTS: dict[str, str] = {
@@ -111,5 +111,6 @@ PROMPTS.update(reminder_sw.REMINDER_PROMPTS)  # outbound reminder calls (dialogs
 PHRASES.update(reminder_sw.REMINDER_PHRASES)
 PROMPTS.update(meeting_sw.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
 PHRASES["menu"] += meeting_sw.MENU_PHRASES
+PROMPTS.update(callback_sw.CALLBACK_PROMPTS)  # missed-call callbacks (dialogs/callback_unknown.py)
 
 __all__ = ["LANGUAGE_WORDS", "PHRASES", "PROMPTS"]

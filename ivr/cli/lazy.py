@@ -35,12 +35,13 @@ COMMANDS: dict[str, Lazy] = {
     "meetings": Lazy("meetings", "app", "Meetings recorded by phone (drafts, entries, transcripts)."),
     "models": Lazy("models_cmd", "app", "Speech-recognition models."),
     "nlu": Lazy("nlu", "app", "Rasa NLU: train, serve, parse."),
-    "prompts": Lazy("prompts", "app", "Recorded prompt packs."),
+    "prompts": Lazy("prompts", "app", "Recorded prompt packs and prompt lengths."),
     "reminders": Lazy("reminders", "app", "Outbound voice reminders (meetings, repayments, positive nudges)."),
     "say": Lazy("say", "say", "Print the words that will be spoken for a number, amount, date, time or text (and "
                 "optionally synthesise)."),
     "serve": Lazy("serve", "serve", "Run the IVR on IVR_HTTP__HOST:PORT (HTTP) and IVR_AUDIOSOCKET__HOST:PORT "
                   "(Asterisk media) until Ctrl-C."),
+    "sms": Lazy("sms", "app", "The SMS channel through Kannel (commands, replies, reminder SMS)."),
     "staff": Lazy("ivr.console.cli", "app", "Staff accounts of the web console (/console)."),
     "stack": Lazy("stack", "stack", "Run the stack until Ctrl-C: migrations, demo data if empty, the core ledger, "
                   "Rasa and the IVR."),

@@ -21,7 +21,6 @@ from typing import Protocol
 from ivr.ami import AmiClient, AmiError, EventSubscription
 from ivr.ami.events import Hangup, OriginateReason
 from ivr.reminders.config import RemindersSettings
-from ivr.reminders.store import Dial
 
 log = logging.getLogger(__name__)
 OnEnd = Callable[[uuid.UUID, int | None], Awaitable[None]]
@@ -47,21 +46,38 @@ class Placed:
     ended: bool = False  # answered, and its Hangup already arrived (a very short call)
 
 
+class Dialable(Protocol):
+    """What a placer dials: the call's UUID and the member's number (a claimed reminder or callback)."""
+
+    @property
+    def call_id(self) -> uuid.UUID: ...
+
+    @property
+    def phone(self) -> str: ...
+
+
 class CallPlacer(Protocol):
     """Dials one claimed reminder and reports how the dialling ended; `on_end` hears when answered calls end."""
 
-    async def place(self, dial: Dial) -> Placed: ...
+    async def place(self, dial: Dialable) -> Placed: ...
 
     def set_on_end(self, on_end: OnEnd) -> None: ...
 
 
 class AmiPlacer:
-    """CallPlacer over ivr.ami.AmiClient (the one AMI connection of the process)."""
+    """CallPlacer over ivr.ami.AmiClient (the one AMI connection of the process).
 
-    def __init__(self, ami: AmiClient, settings: RemindersSettings, ring_s: float) -> None:
+    `purpose` and `exten` say which outbound call this is (IVR_PURPOSE, the extension of [mikashboks-outbound]):
+    reminders, and missed-call callbacks (ivr/callbacks), dial through the same code.
+    """
+
+    def __init__(self, ami: AmiClient, settings: RemindersSettings, ring_s: float, *, purpose: str = "reminder",
+                 exten: str = "reminder") -> None:
         self._ami = ami
         self._s = settings
         self._ring_s = ring_s
+        self._purpose = purpose
+        self._exten = exten
         # Per call being placed: resolved with the Hangup's cause when its channel hangs up (before or after the
         # OriginateResponse; for an answered call, whenever the call ends).
         self._hangups_of: dict[uuid.UUID, asyncio.Future[int]] = {}
@@ -81,7 +97,7 @@ class AmiPlacer:
 
     async def __aenter__(self) -> AmiPlacer:
         sub = self._ami.subscribe()
-        self._watch = asyncio.create_task(self._hangups(sub), name="reminder-hangups")
+        self._watch = asyncio.create_task(self._hangups(sub), name=f"{self._purpose}-hangups")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -90,7 +106,7 @@ class AmiPlacer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
 
-    async def place(self, dial: Dial) -> Placed:
+    async def place(self, dial: Dialable) -> Placed:
         channel = self._s.channel_template.format(phone=dial.phone.lstrip("+"))
         hung: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._hangups_of[dial.call_id] = hung  # before Originate: no Hangup can come before we listen for it
@@ -98,11 +114,11 @@ class AmiPlacer:
             try:
                 pending = await self._ami.originate(
                     channel, caller_id=self.caller_id, ring_s=self._ring_s, channel_id=str(dial.call_id),
-                    variables={"IVR_CALL_UUID": str(dial.call_id), "IVR_PURPOSE": "reminder"},
+                    exten=self._exten, variables={"IVR_CALL_UUID": str(dial.call_id), "IVR_PURPOSE": self._purpose},
                 )  # fmt: skip
                 response = await pending.result(timeout=self._ring_s + RESPONSE_MARGIN_S)
             except AmiError as exc:
-                log.warning("reminder call %s not placed: %s", dial.call_id, type(exc).__name__)
+                log.warning("%s call %s not placed: %s", self._purpose, dial.call_id, type(exc).__name__)
                 return Placed("failed")
             if response.answered:
                 if hung.done():  # ended before we saw the answer (a very short call)

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from ivr.reminders.service import reminders_service
 from models.audit import AuditEvent
+from models.base import utcnow
 from models.calls import Call
 from models.members import MemberPreference
+from models.reach import MissedCall
 from models.reminders import ReminderPause
 from tests.console.conftest import TUMAINI, UMOJA, Db, signed_in
 from tests.fixtures.ledger_server import free_port
@@ -73,3 +75,17 @@ async def test_opt_back_in_only_for_ones_own_members(db: Db, with_reminders: Fas
         assert s.get(MemberPreference, "m-0020").reminders_opt_out  # type: ignore[union-attr]
         row = s.scalars(select(AuditEvent).where(AuditEvent.action == "reminders.opt_in")).one()
         assert (row.actor, row.subject_id, row.reason) == ("console:olga", "m-0004", "asked at the meeting")
+
+
+async def test_callback_and_sms_figures_for_admins_only(db: Db, with_reminders: FastAPI,
+                                                        client: httpx.AsyncClient) -> None:
+    with db.sessions.begin() as s:
+        s.add(MissedCall(phone_hash="h" * 64, received_at=utcnow(), disposition="rate_limited"))
+    db.staff("olga", groups=(UMOJA,))
+    await signed_in(client, "olga")
+    assert "Missed-call callbacks and SMS" not in (await client.get("/console/reminders")).text
+    client.cookies.clear()
+    db.staff("ada", role="admin")
+    await signed_in(client, "ada")
+    page = (await client.get("/console/reminders")).text
+    assert "Missed-call callbacks and SMS" in page and "Missed calls</th><td>1 (" in page

@@ -84,7 +84,7 @@ async def test_answered_call_ends_with_its_hangup_and_shows_name_and_number(peer
 
 
 async def test_dialling_outside_development_needs_a_caller_number(tmp_path: Path) -> None:
-    settings = make_test_settings(tmp_path, env="production")  # no IVR_REMINDERS__CALLER_ID_NUMBER
+    settings = make_test_settings(tmp_path, env="production", reminders={"caller_id_number": ""})  # none set
     with pytest.raises(MissingCallerNumber, match="IVR_REMINDERS__CALLER_ID_NUMBER") as err:
         async with reminders_service(settings, dial=True):
             pass

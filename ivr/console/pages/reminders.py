@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ivr.ami import AmiError
+from ivr.callbacks.stats import callback_stats
 from ivr.console.access import pii_reason, require_group
 from ivr.console.formats import label
 from ivr.console.queries.groups import roster
@@ -22,6 +23,8 @@ from ivr.reminders.runner import RemindersDisabled
 from ivr.reminders.service import Reminders, reminders_service
 from ivr.reminders.stats import campaign_stats
 from ivr.reminders.store import ALL_SCOPE
+from ivr.sms.reminders import SmsReminders, run_campaign
+from ivr.sms.stats import sms_stats
 from ledger_client.errors import LedgerError
 from models import audit
 from models.base import utcnow
@@ -81,6 +84,10 @@ async def reminders_page(request: Request, staff: StaffDep, group: str = "", at:
         found = await asyncio.to_thread(campaign_stats, svc.store.sessions, None)
         stats = [st for st in found if staff.sees(campaign_group(st)) and (not group or campaign_group(st) == group)]
         paused = await svc.store.paused()
+    reach = None
+    if svc is not None and staff.is_admin:  # counts over every group: admins only
+        reach = {"callbacks": await asyncio.to_thread(callback_stats, svc.store.sessions),
+                 "sms": await asyncio.to_thread(sms_stats, svc.store.sessions)}
     by_day = await in_db(request, lambda s: outcomes_by_day(s, scope, group=group or None))
     roster_map = await _roster_groups(request, [group] if group else sorted(staff.groups))
     optouts = await in_db(request, lambda s: opt_outs(s, scope, roster_map))
@@ -93,7 +100,7 @@ async def reminders_page(request: Request, staff: StaffDep, group: str = "", at:
                   outcome_rows=[(d.day.isoformat(), [d.counts[k] for k in SERIES]) for d in by_day],
                   optouts=optouts, group=group, runs=state_of(request).runs, names=None,
                   my_groups=sorted(staff.groups) if not staff.is_admin else None,
-                  done=request.query_params.get("done", ""))
+                  done=request.query_params.get("done", ""), reach=reach)
 
 
 async def _roster_groups(request: Request, group_ids: list[str]) -> dict[str, str]:
@@ -158,11 +165,15 @@ async def run_now(request: Request, staff: AdminDep, _form: FormDep) -> Response
     runs = st.runs
     runs.started_at, runs.started_by, runs.summary, runs.error = utcnow(), staff.name, "", ""
 
+    channel = getattr(request.app.state, "sms", None)  # the app's SMS channel: reminder SMS go through its outbox
+    sms = (SmsReminders(runtime.sessions, channel.outbox, st.settings.sms, st.settings.reminders)
+           if channel is not None else None)
+
     async def run() -> None:
         try:
             async with reminders_service(st.settings, dial=True, http=runtime.http, sessions=runtime.sessions) as svc:
                 assert svc.runner is not None
-                report = await svc.runner.run()
+                report, _sms = await run_campaign(svc, sms, clock=utcnow, enabled=st.settings.reminders.enabled)
             outcomes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(report.outcomes.items())) or "none"
             runs.summary = (f"{report.new} new reminder(s) planned; {len(report.dials)} call(s) placed; "
                             f"outcomes: {outcomes}; at most {report.max_concurrent} at once.")

@@ -1,0 +1,10 @@
+"""English words of missed-call callbacks (merged into dialogs.prompts.en)."""
+
+from __future__ import annotations
+
+CALLBACK_PROMPTS: dict[str, str] = {
+    "callback_unknown": (
+        "Hello, this is MiKashBoks calling you back. This line is for members of registered savings groups, and "
+        "this number is not in one yet. Your group secretary can add it for you. Goodbye!"
+    ),
+}
