@@ -11,7 +11,7 @@ import uuid
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.events import CallStarted, Event
 from dialogs.ports import Clock, StorePort
-from dialogs.prompts import interruptible
+from dialogs.prompts import interruptible, sentences
 from nlu.types import Lang
 
 
@@ -34,5 +34,6 @@ class UnknownCallbackDialog:
         await self._store.start_call(self.call_id, event.caller, "out", "callback", event.now or self._clock())
         self.state = "ended"
         await self._store.end_call(self.call_id, "unknown_callback", self._clock())
-        return [Say("callback_unknown", interruptible=interruptible("callback_unknown"), lang=self.lang),
-                End("unknown_callback")]
+        said = [Say(pid, interruptible=interruptible(pid), lang=self.lang)
+                for pid, _ in sentences("callback_unknown", {}, self.lang)]
+        return [*said, End("unknown_callback")]

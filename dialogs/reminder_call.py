@@ -34,7 +34,7 @@ State = Literal["start", "identity", "reminder", "pin", "ended"]
 
 # The reminder itself and the goodbyes are said whole: a cough must not skip the day of the meeting.
 NOT_INTERRUPTIBLE = frozenset({
-    "reminder_support", "reminder_nudge_proud", "reminder_opt_back", "reminder_pin_help",
+    "reminder_support", "reminder_nudge_proud", "reminder_opt_back", "reminder_pin_help", "reminder_meeting_place",
     "reminder_meeting", "reminder_repayment", "reminder_repayment_amount", "reminder_nudge_repaid", "pin_ask",
     "reminder_opted_out", "reminder_wrong_person", "reminder_goodbye", "reminder_thanks_attend", "reminder_thanks_pay",
 })  # fmt: skip

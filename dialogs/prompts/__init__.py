@@ -29,7 +29,7 @@ NOT_INTERRUPTIBLE = frozenset({
     "savings_shares", "savings_counts", "loan_next_date", "loan_then_date", "loan_overdue_date", "loan_arrears_total",
     "fines_clear", "social_thanks", "meeting_place", "group_cash", "group_social", "figures_as_of_why",
     "figures_locked_later",
-    "callback_unknown",
+    "callback_unknown", "callback_unknown_line", "callback_unknown_add",
 })  # fmt: skip
 NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
 
@@ -47,11 +47,13 @@ FOLLOW: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "meeting_type_keys": ("meeting_type_keys_more",), "meeting_submit_ask": ("meeting_submit_keys",),
     "meeting_confirm": ("meeting_confirm_no",), "meeting_bulk_savings": ("meeting_bulk_total",),
     "meeting_bulk_share_purchase": ("meeting_bulk_total",), "meeting_bulk_social_fund": ("meeting_bulk_total",),
-    "reminder_greet": ("reminder_greet_confirm",), "reminder_repayment": ("reminder_support",),
+    "reminder_greet": ("reminder_greet_confirm",), "reminder_meeting": ("reminder_meeting_place",),
+    "reminder_repayment": ("reminder_support",),
     "reminder_nudge_repaid": ("reminder_nudge_proud",),
     "reminder_options_meeting": ("reminder_options_attend", "reminder_options_stop"),
     "reminder_options_repayment": ("reminder_options_pay", "reminder_options_amount", "reminder_options_stop"),
     "reminder_options_nudge": ("reminder_options_stop",), "reminder_opted_out": ("reminder_opt_back",),
+    "callback_unknown": ("callback_unknown_line", "callback_unknown_add"),
     "reminder_no_pin": ("reminder_pin_help",), "reminder_pin_failed": ("reminder_pin_help",),
 })  # fmt: skip
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 CALLBACK_PROMPTS: dict[str, str] = {
-    "callback_unknown": (
-        "Habari, huyu ni MiKashBoks akikupigia tena. Laini hii ni ya wanachama wa vikundi vya akiba "
-        "vilivyosajiliwa, na namba hii bado haipo kwenye kikundi. Katibu wa kikundi chako anaweza kuiongeza. Kwaheri!"
-    ),
+    "callback_unknown": "Habari, huyu ni MiKashBoks akikupigia tena.",
+    "callback_unknown_line": "Laini hii ni ya wanachama wa vikundi vya akiba, na namba hii bado haipo kwenye kikundi.",
+    "callback_unknown_add": "Katibu wa kikundi chako anaweza kuiongeza. Kwaheri!",
 }

@@ -10,9 +10,7 @@ LANGUAGE_MENU = "For English press one. Kwa Kiswahili bonyeza mbili."
 PROMPTS: dict[str, str] = {
     "welcome_member": "Hello {name}, welcome to MiKashBoks.",
     "unknown_caller": "Welcome to MiKashBoks. This phone number is not in any savings group yet.",
-    "unknown_options": (
-        "Your group secretary can add it for you. To speak to a person, press zero. To end the call, say goodbye."
-    ),
+    "unknown_options": "Your group secretary can add it. To speak to a person, press zero.",
     "unknown_short": "To speak to a person, press zero. To end the call, say goodbye.",
     "unknown_keypad": "Press zero to speak to a person, or star to hear this again.",
     "number_hidden": "Your phone number is hidden, so I cannot find your group from it.",

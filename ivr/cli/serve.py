@@ -8,7 +8,6 @@ quote SQL parameters). `ivr ledger serve` uses the same configuration.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import typer
@@ -16,18 +15,12 @@ import typer
 from ivr.cli.common import settings_of
 from ivr.console.assets import ConsoleAssetsMissing
 
-REDACT_FILTER = {"()": "ivr.logredact.RedactingFilter"}
-
 
 def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn.config.LOGGING_CONFIG with ivr.logredact.RedactingFilter on each of its handlers."""
-    from uvicorn.config import LOGGING_CONFIG
+    """uvicorn's logging config with the redaction filter on each of its handlers (ivr.logredact owns it)."""
+    from ivr.logredact import uvicorn_log_config as redacted
 
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact"] = REDACT_FILTER
-    for handler in config["handlers"].values():
-        handler["filters"] = [*handler.get("filters", []), "redact"]
-    return config
+    return redacted()
 
 
 def serve(ctx: typer.Context) -> None:

@@ -60,7 +60,7 @@ async def test_meeting_reminder_in_english_after_identity_then_confirm(env: Env)
                             "Member1. If you are Member1, please say yes or press one.")
     assert isinstance(hello[-1], Listen) and "yes" in hello[-1].phrases
     said = await d.handle(Utterance("yes"))
-    assert "your group meets on Thursday, the twenty-sixth of November at two in the afternoon" in words(said)
+    assert "your group meets on Thursday, the twenty-sixth of November, at two in the afternoon" in words(said)
     assert not next(a for a in said if isinstance(a, Say) and a.prompt_id == "reminder_meeting").interruptible
     again = await d.handle(Digits("1"))  # repeat
     assert "Thursday, the twenty-sixth of November" in words(again)

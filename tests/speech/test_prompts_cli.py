@@ -72,4 +72,15 @@ def test_durations_list_every_prompt_in_seconds_and_flag_long_ones(env: Path, mo
     assert len(lines) == len(CATALOGS["sw"])
     seconds = [float(line.split()[0]) for line in lines]
     assert seconds == sorted(seconds, reverse=True) and seconds[-1] > 0.2
-    assert "menu_main  (over the limit)" in result.stdout  # today's main menu is far over 8 s
+    flagged = [line for line in lines if "(over the limit)" in line]
+    assert all(float(line.split()[0]) >= 8.0 for line in flagged)  # (printed rounded to 0.1 s)
+
+
+def test_every_english_prompt_is_said_within_eight_seconds(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prompt design for the ear: no English prompt (sample values in) takes longer than ~8 s to say. Measured with
+    espeak-ng at its 145 wpm, which is slower than the Piper default, so Piper's prompts are shorter still."""
+    monkeypatch.setenv("IVR_SPEECH__TTS__ENGINES", '{"en": "espeak"}')
+    monkeypatch.setenv("IVR_SPEECH__TTS__CACHE_DIR", str(env / "cache"))
+    result = CliRunner().invoke(app, ["prompts", "durations", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "(over the limit)" not in result.stdout, result.stdout.splitlines()[:5]

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from dialogs.prompts import CATALOGS, plan, render, value_names
 from dialogs.prompts.samples import recording_clips, sample_values
-from dialogs.values import Count, Money
+from dialogs.values import Money
 from ivr.cli import app
 from speech.audio import read_wav, silence, write_wav
 from speech.tts.base import split_sentences
@@ -61,7 +61,7 @@ def test_script_lists_every_prompt_part_and_piece(built: Path) -> None:
     for pid, tmpl in CATALOGS["sw"].items():
         if not value_names(tmpl):
             assert f"prompt:{pid}" in ids
-    assert {"prompt:savings.0", "prompt:savings.1", "prompt:savings.2"} <= ids
+    assert {"prompt:loan_overdue.0", "prompt:loan_overdue.1"} <= ids
     for piece in [*piece_vocabulary("sw"), *MONTHS, *(weekday_words(i, "sw") for i in range(7)),
                   *(n for nouns in CURRENCY_NOUNS.values() for n in nouns[:2])]:
         assert f"piece:{' '.join(words(piece))}" in ids, piece
@@ -76,26 +76,26 @@ def test_script_lists_every_prompt_part_and_piece(built: Path) -> None:
 
 async def test_numbers_are_stitched_from_clips_by_the_prompt_structure(packs: Path, tmp_path: Path) -> None:
     sp = speaker(packs, tmp_path)
-    p = plan("savings", {"amount": Money(235_007_500, "TZS"), "shares": Count(25)}, "sw")
+    p = plan("loan_overdue", {"amount": Money(235_007_525, "TZS")}, "sw")
     pack = PackEngine(packs).pack("sw")
     parts = pack.clips_for(p.segments)
     ids = [x.id if isinstance(x, Clip) else x for x in parts]
     # "shilingi milioni mbili, laki tatu na elfu hamsini na sabini na tano" style: scale words, "na", pauses
-    assert ids[:3] == ["prompt:savings.0", "piece:shilingi", "piece:milioni"]
+    assert ids[:3] == ["prompt:loan_overdue.0", "piece:shilingi", "piece:milioni"]
     assert "piece:laki" in ids and "piece:na" in ids and "piece:ishirini na tano" in ids
     assert Pause(250) in parts  # the comma after "milioni mbili" is a pause, not a clip
     audio = await sp.render(p)
     expected = pack.join([x if isinstance(x, Pause) else clip_pcm(packs, x.file) for x in parts
                           if isinstance(x, Pause | Clip)])
     assert audio == expected
-    assert audio.startswith(clip_pcm(packs, "prompts/savings.0.wav"))
+    assert audio.startswith(clip_pcm(packs, "prompts/loan_overdue.0.wav"))
 
 
 async def test_a_sentence_with_a_missing_clip_is_said_whole_by_the_fallback_voice(packs: Path,
                                                                                  tmp_path: Path) -> None:
     (packs / "sw" / "pieces" / "elfu.wav").unlink()
     sp = speaker(packs, tmp_path)
-    p = plan("savings", sample_values("savings", "sw"), "sw")  # needs "elfu"
+    p = plan("loan_overdue", sample_values("loan_overdue", "sw"), "sw")  # needs "elfu"
     espeak = EspeakEngine.from_settings(make_test_settings(tmp_path).speech.tts)
     whole = b"".join([await espeak.synthesize(s, "sw") for s in split_sentences(p.text)])
     assert await sp.render(p) == whole  # one voice for the whole prompt, never "elfu" alone in espeak
@@ -109,9 +109,9 @@ async def test_a_pack_that_allows_mixing_fills_only_the_missing_clip(packs: Path
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**data, "mix_voices": True}))
     (packs / "sw" / "pieces" / "elfu.wav").unlink()
-    audio = await speaker(packs, tmp_path).render(plan("savings", sample_values("savings", "sw"), "sw"))
-    assert audio.startswith(clip_pcm(packs, "prompts/savings.0.wav"))  # the pack's voice around the gap
-    assert audio.endswith(clip_pcm(packs, "prompts/savings.2.wav"))
+    audio = await speaker(packs, tmp_path).render(plan("loan_overdue", sample_values("loan_overdue", "sw"), "sw"))
+    assert audio.startswith(clip_pcm(packs, "prompts/loan_overdue.0.wav"))  # the pack's voice around the gap
+    assert audio.endswith(clip_pcm(packs, "prompts/loan_overdue.1.wav"))
 
 
 def test_no_pack_and_no_fallback_is_a_start_up_error(tmp_path: Path) -> None:

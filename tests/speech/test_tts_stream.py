@@ -32,15 +32,15 @@ def test_plans_say_exactly_the_catalog_words() -> None:
 
 
 def test_a_prompt_with_values_is_text_parts_and_typed_value_pieces() -> None:
-    p = plan("savings", sample_values("savings", "sw"), "sw")
+    p = plan("loan_overdue", sample_values("loan_overdue", "sw"), "sw")
     kinds = [(s.kind, s.clip) for s in p.segments]
-    assert kinds[0] == ("text", "prompt:savings.0") and kinds[1][0] == "money"
+    assert kinds[0] == ("text", "prompt:loan_overdue.0") and kinds[1][0] == "money"
     money = p.segments[1]
     assert money.pieces == ("shilingi", "elfu", "kumi na mbili", "na", "mia", "tano")
-    assert plan("menu_main", {}, "sw").whole_clip == "prompt:menu_main"
+    assert plan("menu_item_savings", {}, "sw").whole_clip == "prompt:menu_item_savings"
     clips = recording_clips("sw")
-    assert clips["savings.0"] == p.segments[0].text.strip()
-    assert "menu_main" in clips and "savings" not in clips
+    assert clips["loan_overdue.0"] == p.segments[0].text.strip()
+    assert "menu_item_savings" in clips and "loan_overdue" not in clips
 
 
 class Gated(BaseTtsEngine):
@@ -103,13 +103,12 @@ async def test_sentences_mode_renders_whole_sentences(tmp_path: Path) -> None:
         Gated.gate.set()
         speaker = Speaker(make_test_settings(tmp_path, speech={"tts": {
             "engines": {"en": "gated"}, "cache_dir": tmp_path / "c", "value_rendering": "sentences"}}))
-        await speaker.render(plan("savings", sample_values("savings", "en"), "en"))
-        assert sorted(Gated.rendered) == ["That is twenty-five shares.", "Well done for saving.",
-                                          "Your savings are twelve thousand five hundred shillings."]
+        await speaker.render(plan("loan_next_date", sample_values("loan_next_date", "en"), "en"))
+        assert sorted(Gated.rendered) == ["It is due on Thursday, the twelfth of November.", "You are doing well."]
         lead = gated_speaker(tmp_path, "lead")
-        assert [(u.text, u.value) for u in lead.units(plan("savings", sample_values("savings", "en"), "en"))] == [
-            ("Your savings are", False), ("twelve thousand five hundred shillings.", True),
-            ("That is twenty-five shares.", True), ("Well done for saving.", False)]
+        units = lead.units(plan("loan_next_date", sample_values("loan_next_date", "en"), "en"))
+        assert [(u.text, u.value) for u in units] == [
+            ("It is due on", False), ("Thursday, the twelfth of November.", True), ("You are doing well.", False)]
     finally:
         unregister_tts("gated")
 
@@ -140,6 +139,6 @@ def test_earcon_is_short_and_in_the_telephone_band() -> None:
 async def test_prompt_seconds_with_the_real_default_voices(tmp_path: Path) -> None:
     speaker = Speaker(make_test_settings(tmp_path, speech={"tts": {"cache_dir": tmp_path / "cache"}}))
     short = await speaker.seconds(plan("pin_ok", {}, "en"))
-    long = await speaker.seconds(plan("menu_main", {}, "en"))
+    long = await speaker.seconds(plan("menu_keypad", {}, "en"))
     assert 0.3 < short < 2.0 < long
     assert speaker.voices()["en"].engine == "piper"
