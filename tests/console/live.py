@@ -63,6 +63,7 @@ def ivr_settings(tmp: Path, *, ledger_url: str, rasa_url: str, ami_port: int) ->
         "IVR_HTTP__PORT": str(http_port), "IVR_AUDIOSOCKET__PORT": str(audio_port),
         "IVR_CALLS__LANGUAGES": '["en"]', "IVR_CALLS__WARM_PROMPTS": "false",
         "IVR_CALLS__MEETING_TRANSCRIBE_EVERY_S": "0", "IVR_CALLS__REGISTER_TOKEN": REGISTER_TOKEN,
+        "IVR_REMINDERS__CALLER_ID_NUMBER": "+254700999000",
         "IVR_SPEECH__MODELS_DIR": str(tmp / "models"), "IVR_SPEECH__TTS__CACHE_DIR": str(tmp / "prompt_cache"),
     }
     settings = make_test_settings(

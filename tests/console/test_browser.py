@@ -291,7 +291,8 @@ async def test_the_reminders_chart_shows_a_scripted_campaigns_outcomes(ivr: Ivr,
         await ami.start()
         member = Member(settings, ami, amipeer, clock, {channel(faith.phone): ["yes", "#9"]}).start()
         try:
-            async with reminders_service(settings, clock=clock, dial=True, ami=ami) as svc:
+            # the scripted campaign happens at the frozen moment: attempts are stamped on the same clock
+            async with reminders_service(settings, clock=clock, stamp=clock, dial=True, ami=ami) as svc:
                 await svc.store.set_contacts([(m.member_id, m.phone) for m in demo_members()])
                 assert svc.runner is not None
                 report = await asyncio.wait_for(svc.runner.run(), 90)

@@ -128,7 +128,9 @@ async def test_meeting_line_call_is_recorded_with_consent(line_settings: Setting
     assert abs(rec.duration_ms / 1000 - seconds) < 2.0, (rec.duration_ms, seconds)
     store = RecordingStore.from_settings(line_settings)
     raw = store.path_of(rec.path).read_bytes()
-    assert b"RIFF" not in raw and b"WAVE" not in raw  # encrypted at rest
+    # encrypted at rest: a Fernet token (URL-safe base64, which may spell "RIFF" by chance), never the WAV itself
+    assert raw.startswith(b"gAAAAA") and not raw.startswith(b"RIFF")
+    assert store.decrypt(raw).startswith(b"RIFF")
     leftovers = [p for p in Path(line_settings.data_dir).rglob("*") if p.is_file() and p.read_bytes()[:4] == b"RIFF"]
     assert leftovers == [], leftovers  # no clear audio anywhere (spool chunks are encrypted and removed)
     pcm, rate = pcm_of(store.load(rec.path))
