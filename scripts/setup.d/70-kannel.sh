@@ -2,6 +2,7 @@
 # (`fakesmsc`, Debian `kannel-extras`) for the SMS channel and its tests. The Debian service is not needed:
 # the project starts its own boxes with its own configuration (ivr/sms/kannel_conf.py), so the packaged one is
 # stopped and disabled once, where systemd/init scripts are present.
+# for: test
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"
 h="$(hash_files "$ROOT/scripts/setup.d/70-kannel.sh")"
