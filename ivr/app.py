@@ -40,6 +40,8 @@ from ivr.calls.session import CallInfo, CallSession, SessionDeps, Transferrer
 from ivr.calls.timings import TimingStore
 from ivr.console.router import include_console
 from ivr.meetings.upkeep import meetings_upkeep
+from ivr.ops import metrics as metrics_api
+from ivr.ops.loopwatch import LoopWatch
 from ivr.reminders.calls import ReminderCalls
 from ivr.reminders.service import reminders_service
 from ivr.runtime import Runtime
@@ -79,8 +81,19 @@ def session_factory(deps: SessionDeps) -> Callable[[CallInfo, Callable[[CallSess
 
 
 @asynccontextmanager
-async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIterator[Runtime]:
-    """The whole IVR runtime (used by the app's lifespan, the bench and tests)."""
+async def run_ivr(settings: Settings, *, show_progress: bool = False, worker: int = 0) -> AsyncIterator[Runtime]:
+    """The whole IVR runtime (used by the app's lifespan, the bench and tests); `worker` under `serve --workers`."""
+    watch = LoopWatch(interval_ms=settings.ops.loop_lag_interval_ms, stall_ms=settings.ops.loop_stall_ms).start()
+    try:
+        async with _run_ivr(settings, show_progress=show_progress, worker=worker, watch=watch) as runtime:
+            yield runtime
+    finally:
+        await watch.stop()
+
+
+@asynccontextmanager
+async def _run_ivr(settings: Settings, *, show_progress: bool, worker: int, watch: LoopWatch
+                   ) -> AsyncIterator[Runtime]:
     install_keys(settings)  # follows `ivr keys rotate` run by another process while this one runs
     await asyncio.to_thread(upgrade_to_head, settings)
     engine = engine_for(settings)
@@ -131,7 +144,8 @@ async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIt
                             callbacks_service(settings, sessions=sessions, ledger=ledger.reads, ami=ami) as callbacks:
                         yield Runtime(settings, http, ledger, speaker, asr, registry, server,
                                       [*asr.notes, *tts_notes, *notes], sessions=sessions,
-                                      reminder_calls=reminder_calls, callbacks=callbacks)
+                                      reminder_calls=reminder_calls, callbacks=callbacks, loopwatch=watch,
+                                      worker=worker)
                 finally:
                     await server.stop()
                     await reminder_calls.stop()
@@ -176,6 +190,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(callbacks_api.router)  # the dialplan reports ring-and-drops (missed-call callback)
     app.include_router(sms_api.router)  # Kannel's sms-service get-url (inbound SMS commands)
     app.include_router(health_api.router)
+    app.include_router(metrics_api.router)  # GET /metrics (Prometheus), and the opt-in chaos stall hook
     app.include_router(meetings_api.router)  # admin: meetings recorded by phone, entries, recordings (audited)
     app.include_router(reminders_api.router)  # admin: reminder preview, statistics, pause/resume, opt-in/out
     include_softphone(app, settings)  # /phone and /phone/ws (off in production unless IVR_SOFTPHONE__ENABLED)

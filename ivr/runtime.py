@@ -11,6 +11,7 @@ from ivr.audiosocket.server import AudioSocketServer
 from ivr.callbacks.scheduler import CallbackScheduler
 from ivr.calls.engines import AsrEngines
 from ivr.calls.registry import CallRegistry
+from ivr.ops.loopwatch import LoopWatch
 from ivr.reminders.calls import ReminderCalls
 from ivr.settings import Settings
 from ledger_client.services import LedgerServices
@@ -32,3 +33,5 @@ class Runtime:
     sessions: sessionmaker[Session] | None = None  # the IVR database (one engine per process)
     reminder_calls: ReminderCalls | None = None  # AudioSocket admission: reminder UUIDs first, then the registry
     callbacks: CallbackScheduler | None = None  # missed-call callbacks (None while IVR_CALLBACKS__ENABLED is off)
+    loopwatch: LoopWatch | None = None  # the event loop's lag, measured all the time (GET /metrics)
+    worker: int = 0  # this process's index under `ivr serve --workers N` (0 when it runs alone)

@@ -19,6 +19,7 @@ from ivr.audiosocket.config import AudioSocketSettings
 from ivr.callbacks.config import CallbackSettings
 from ivr.calls.config import CallSettings
 from ivr.console.config import ConsoleSettings
+from ivr.ops.config import OpsSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
 from ivr.sms.config import SmsSettings
@@ -73,6 +74,7 @@ class Settings(BaseSettings):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     softphone: SoftphoneSettings = Field(default_factory=SoftphoneSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -22,3 +22,6 @@ class LedgerSettings(BaseModel):
     outbox_drain_interval_s: float = 5.0
     # Most outbox entries posted in one request (consecutive entries of the same meeting are batched).
     outbox_batch_size: int = 100
+    # How long a drainer holds the outbox rows it is posting (several IVR hosts share one outbox); longer than a
+    # post's worst case (timeouts times retries), so a slow post is never taken over, yet a crashed host's rows resume.
+    outbox_lease_s: float = 60.0

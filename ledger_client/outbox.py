@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,7 +21,8 @@ from ledger_client.client import LedgerClient
 from ledger_client.config import LedgerSettings
 from ledger_client.errors import LedgerNotFound, LedgerRejected, LedgerUnavailable
 from ledger_client.types import PostResult, TransactionEntry
-from models.base import utcnow
+from models.base import begin_write, utcnow
+from models.claims import skip_locked
 from models.outbox import PARKED, PENDING, SENT, OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,9 @@ class Outbox:
         self._client = client
         self._sessions = sessions
         self._batch_size = max(1, settings.outbox_batch_size)
+        self._lease = timedelta(seconds=max(1.0, settings.outbox_lease_s))
+        # who holds a lease: unique per Outbox, so two drainers on one host are two claimers too
+        self.drainer_id = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lock = asyncio.Lock()
 
     # ---- enqueue ----------------------------------------------------------------------------------------------
@@ -184,16 +191,34 @@ class Outbox:
             delay = min(max_backoff_s, delay * 2) if r.unavailable else backoff_s
 
     def _next_batch(self) -> list[_Row]:
-        """The oldest pending rows that belong to the same meeting, up to the batch size."""
-        with self._sessions() as s:
-            rows = s.scalars(select(OutboxEntry).filter_by(status=PENDING).order_by(OutboxEntry.id)
-                             .limit(self._batch_size)).all()
-            batch: list[_Row] = []
-            for r in rows:
-                if batch and (r.group_id, r.meeting_date) != (batch[0].group_id, batch[0].meeting_date):
-                    break
-                batch.append(_Row(r.id, r.group_id, r.meeting_date, r.idempotency_key, r.payload))
-            return batch
+        """Claim the oldest pending rows of one group's next meeting, up to the batch size, under a lease.
+
+        Several drainers (IVR hosts) share the outbox: a group is only ever claimed from its oldest pending row, so
+        its entries still reach the core in enqueue order (a repayment never overtakes its loan), while different
+        groups drain in parallel. Rows are read `FOR UPDATE SKIP LOCKED` (PostgreSQL), so a row one drainer is
+        claiming or posting is never handed to another. A lease that ran out (its drainer died) is claimable
+        again; the core's idempotency key is the second guard against a double post.
+        """
+        now = utcnow()
+        with self._sessions.begin() as s:
+            begin_write(s)  # SQLite: take the writer lock before reading (the one-host default)
+            heads = s.execute(select(OutboxEntry.group_id, func.min(OutboxEntry.id))
+                              .where(OutboxEntry.status == PENDING).group_by(OutboxEntry.group_id)
+                              .order_by(func.min(OutboxEntry.id))).all()
+            for group_id, head in heads:
+                rows = s.scalars(skip_locked(
+                    select(OutboxEntry).where(
+                        OutboxEntry.group_id == group_id, OutboxEntry.status == PENDING,
+                        or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until <= now))
+                    .order_by(OutboxEntry.id).limit(self._batch_size))).all()
+                if not rows or rows[0].id != head:
+                    continue  # another drainer holds this group's head: it posts the group in order
+                batch = rows[:next((i for i, r in enumerate(rows) if r.meeting_date != rows[0].meeting_date),
+                                   len(rows))]
+                for r in batch:
+                    r.claimed_by, r.claimed_until = self.drainer_id, now + self._lease
+                return [_Row(r.id, r.group_id, r.meeting_date, r.idempotency_key, r.payload) for r in batch]
+            return []
 
     async def _post(self, batch: list[_Row], report: DrainReport) -> bool:
         """Post one meeting's rows; park the ones the core refuses and re-post the rest. False = core unreachable."""
@@ -267,6 +292,7 @@ class Outbox:
                 r = by_key[row.key]
                 s.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(
                     status=SENT, sent_at=now, attempts=OutboxEntry.attempts + 1, last_error=None,
+                    claimed_by=None, claimed_until=None,
                     result={"meeting_id": result.meeting_id, "transaction_id": r.transaction_id, "status": r.status}))
             s.commit()
 
@@ -274,13 +300,14 @@ class Outbox:
         with self._sessions() as s:
             for row_id, reason in reasons.items():
                 s.execute(update(OutboxEntry).where(OutboxEntry.id == row_id).values(
-                    status=PARKED, attempts=OutboxEntry.attempts + 1, last_error=reason or "rejected"))
+                    status=PARKED, attempts=OutboxEntry.attempts + 1, last_error=reason or "rejected",
+                    claimed_by=None, claimed_until=None))
             s.commit()
 
     def _mark_failed_attempt(self, ids: list[int], error: str) -> None:
         with self._sessions() as s:
             s.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids)).values(
-                attempts=OutboxEntry.attempts + 1, last_error=error))
+                attempts=OutboxEntry.attempts + 1, last_error=error, claimed_by=None, claimed_until=None))
             s.commit()
 
 

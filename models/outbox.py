@@ -39,3 +39,7 @@ class OutboxEntry(Base):
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # the core's answer for this entry: transaction_id, status created|replayed, meeting_id
     result: Mapped[Any | None] = mapped_column(EncryptedJSON(), nullable=True)
+    # the drainer posting this row now ("<host>:<pid>:<random>") and until when its lease holds: with several IVR
+    # hosts each row is posted by one drainer; a crashed drainer's lease runs out and another takes the row over
+    claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -1,8 +1,9 @@
 """POST /asterisk/calls: the dialplan registers a call (CURL, form POST) and gets back the call UUID as plain text.
 
-Contract (asterisk/README.md): the body is exactly the 36-character UUID on success; anything else (here `refused`)
-makes the dialplan play ss-noservice. CURL() returns the body whatever the status, so refusals carry a status for
-logs and tools but a body that is not a UUID. The caller's number never reaches a log.
+Contract (asterisk/README.md): the body is exactly the 36-character UUID on success — followed by one space and the
+`host:port` of the AudioSocket to connect to when this process advertises one (`ivr serve --workers N`); anything
+else (here `refused`) makes the dialplan play ss-noservice. CURL() returns the body whatever the status, so
+refusals carry a status for logs and tools but a body that is not a UUID. The caller's number never reaches a log.
 """
 
 from __future__ import annotations
@@ -76,4 +77,6 @@ async def register_call(
         log.warning("call registration refused: %s", exc)
         return PlainTextResponse(REFUSED, status_code=503)
     log.info("call %s registered for channel %s (uniqueid %s)", info.call_id, channel or "?", uniqueid or "?")
-    return PlainTextResponse(str(info.call_id))
+    # under `ivr serve --workers N` the answer names this worker's AudioSocket: the call must connect here
+    where = settings.audiosocket.advertise
+    return PlainTextResponse(f"{info.call_id} {where}" if where else str(info.call_id))

@@ -14,6 +14,10 @@ class AudioSocketSettings(BaseModel):
     host: str = "127.0.0.1"
     # AudioSocket TCP port (the dialplan's AudioSocket(uuid,host:port)).
     port: int = 9092
+    # The `host:port` Asterisk should dial for calls this process registers, added to the registration answer
+    # (`<uuid> <host:port>`); empty: the answer is the bare UUID and the dialplan's AUDIOSOCKET_ADDR is used.
+    # `ivr serve --workers N` sets it per worker (port + worker index) from IVR_OPS__ADVERTISE_HOST.
+    advertise: str = Field(default="", pattern=r"^$|^[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$")
     # Outbound playout tick: Asterisk frames slin in 20 ms (320 bytes at 8 kHz); we send exactly that, on a clock.
     frame_ms: int = Field(default=20, ge=10, le=60)
     # The AudioSocket app only speaks 8 kHz (kind 0x10); the channel driver can do 12..192 kHz (0x11..0x18).

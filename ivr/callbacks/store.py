@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr.callbacks.config import CallbackSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.reminders.window import CallWindow
+from models.claims import serialize_claims, skip_locked
 from models.crypto import phone_hash
 from models.members import MemberPreference
 from models.reach import CALLBACK_ACTIVE, Callback, CallbackAttempt, MissedCall
@@ -140,10 +141,12 @@ class CallbackStore:
 
     async def claim_due(self, now: datetime) -> list[CallbackDial]:
         def q(s: Session) -> list[CallbackDial]:
+            serialize_claims(s, "callbacks")  # one claimer at a time across hosts: the cap is global
             active = int(s.scalar(select(func.count()).select_from(Callback)
                                   .where(Callback.status.in_(CALLBACK_ACTIVE))) or 0)
-            due = list(s.scalars(select(Callback).where(Callback.status == "pending", Callback.next_attempt_at <= now)
-                                 .order_by(Callback.next_attempt_at, Callback.id)))
+            due = list(s.scalars(skip_locked(select(Callback).where(Callback.status == "pending",
+                                                                    Callback.next_attempt_at <= now)
+                                             .order_by(Callback.next_attempt_at, Callback.id))))
             out: list[CallbackDial] = []
             for cb in due:
                 if now >= cb.expires_at:

@@ -2,7 +2,8 @@
 
 Every public coroutine runs its blocking SQL in a worker thread, off the event loop. Claiming happens in one
 transaction per run step, so two schedulers on one database cannot both dial a reminder: the status moves from
-pending to dialing before any Originate is sent.
+pending to dialing before any Originate is sent. With several IVR hosts on one PostgreSQL the claim holds an
+advisory lock (caps stay global) and reads due rows `FOR UPDATE SKIP LOCKED` (models.claims).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ivr.reminders.config import RemindersSettings
 from ivr.reminders.rules import Candidate
 from ivr.reminders.window import CallWindow
 from models.calls import Call
+from models.claims import serialize_claims, skip_locked
 from models.crypto import phone_hash
 from models.members import ConsentRecord, MemberPreference
 from models.reminders import ACTIVE_STATUSES, Reminder, ReminderAttempt, ReminderContact, ReminderPause
@@ -192,14 +194,17 @@ class ReminderStore:
         placed_at = stamp or now
 
         def q(s: Session) -> list[Dial]:
+            # one claimer at a time across hosts (the caps are global), and due rows locked as they are read
+            serialize_claims(s, "reminders")
             paused = set(s.scalars(select(ReminderPause.scope)))
             if ALL_SCOPE in paused:
                 return []
             active = dict(s.execute(select(Reminder.group_id, func.count()).where(
                 Reminder.status.in_(ACTIVE_STATUSES)).group_by(Reminder.group_id)).all())
             total = sum(active.values())
-            due = list(s.scalars(select(Reminder).where(Reminder.status == "pending", Reminder.next_attempt_at <= now)
-                                 .order_by(Reminder.next_attempt_at, Reminder.id)))
+            due = list(s.scalars(skip_locked(select(Reminder).where(Reminder.status == "pending",
+                                                                    Reminder.next_attempt_at <= now)
+                                             .order_by(Reminder.next_attempt_at, Reminder.id))))
             ids = {r.member_id for r in due}
             prefs = {p.member_id: p for p in s.scalars(select(MemberPreference)
                                                        .where(MemberPreference.member_id.in_(ids)))}

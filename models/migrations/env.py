@@ -5,7 +5,8 @@ crash — leaves the revision the database had before, never half-created tables
 every later start). PostgreSQL has transactional DDL natively; on SQLite, pysqlite normally commits each CREATE
 by itself (it only opens transactions before INSERT/UPDATE/DELETE), so the connection is switched to explicit
 transactions for the migration and opened with BEGIN IMMEDIATE (which also serialises two processes migrating at
-the same time: the second one waits, then finds the work done).
+the same time: the second one waits, then finds the work done). On PostgreSQL a transaction-scoped advisory lock
+does the same for several hosts starting together.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from alembic import context
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from models.all import metadata
 from models.base import make_engine
+from models.claims import queue_lock_id
 
 config = context.config
 
@@ -77,6 +80,9 @@ def run_online() -> None:
                     _run(connection)
                     connection.commit()
             else:
+                # several IVR hosts start at once on one PostgreSQL: one migrates, the others wait for its commit
+                # (the lock is transaction-scoped) and then find the work done
+                connection.execute(select(func.pg_advisory_xact_lock(queue_lock_id("migrations"))))
                 _run(connection)
                 connection.commit()
     finally:

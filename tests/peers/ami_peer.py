@@ -93,6 +93,12 @@ class AmiPeer:
                 w.write(block(*pairs))
                 await w.drain()
 
+    async def hang_up(self, channel: str, cause: int = 16) -> None:
+        """The far end hangs up an answered channel: every manager session gets its Hangup event."""
+        ch = self.channels.pop(channel, None)
+        if ch is not None:
+            await self._hangup(ch, cause, "Normal Clearing")
+
     async def dtmf(self, channel: str, digit: str, duration_ms: int = 120) -> None:
         ch = self.channels[channel]
         common = (("Channel", ch.name), ("Uniqueid", ch.uniqueid), ("Digit", digit), ("Direction", "Received"))

@@ -1,0 +1,107 @@
+"""GET /metrics (Prometheus text format) and, for chaos tests only, POST /ops/debug/stall.
+
+Values are read from the running process at scrape time (one CollectorRegistry per scrape, no globals): loop lag
+from the LoopWatch, live calls from the CallRegistry, late frames and speech-to-first-audio of recent calls, the
+outbox depth. Counts and timings only — never a number, a name or what a caller said. With `ivr serve --workers N`
+each worker answers for itself on its own HTTP port (label `worker`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from ivr.deps import RuntimeDep, SettingsDep
+from ivr.ops.loopwatch import BUCKETS
+from ivr.runtime import Runtime
+
+router = APIRouter(tags=["ops"])
+
+
+class RuntimeCollector(Collector):
+    def __init__(self, runtime: Runtime, outbox_pending: int | None) -> None:
+        self._rt = runtime
+        self._outbox_pending = outbox_pending
+
+    def collect(self) -> Iterator[Metric]:
+        rt = self._rt
+        labels = [str(rt.worker), str(os.getpid())]
+        info = GaugeMetricFamily("ivr_worker", "This IVR worker process (always 1).", labels=["worker", "pid"])
+        info.add_metric(labels, 1)
+        yield info
+        w = ["worker"]
+        watch = rt.loopwatch
+        if watch is not None:
+            st = watch.stats
+            hist = HistogramMetricFamily("ivr_event_loop_lag_seconds",
+                                         "How late the loop-lag watch woke (the loop that paces call audio).",
+                                         labels=w)
+            hist.add_metric([str(rt.worker)], [(str(b), float(n)) for b, n in zip(BUCKETS, st.buckets, strict=True)]
+                            + [("+Inf", float(st.samples))], st.total_s)
+            yield hist
+            yield _gauge("ivr_event_loop_lag_max_seconds", "Largest loop lag in the last 60 s.", rt,
+                         st.recent_max(time.monotonic()))
+            yield _counter("ivr_event_loop_stalls", "Loop wake-ups later than IVR_OPS__LOOP_STALL_MS.", rt, st.stalls)
+        reg = rt.registry
+        yield _gauge("ivr_calls_active", "Calls connected now (AudioSocket sessions).", rt, len(reg.sessions))
+        yield _gauge("ivr_calls_pending", "Calls registered, not yet connected.", rt, reg.pending)
+        yield _gauge("ivr_calls_capacity", "Calls admitted at once (IVR_CALLS__MAX_CALLS).", rt,
+                     rt.settings.calls.max_calls)
+        yield _counter("ivr_calls_completed", "Calls ended since start.", rt, reg.completed)
+        recent = list(reg.recent)
+        yield _gauge("ivr_recent_calls", "Calls in the recent-calls window the next metrics describe.", rt,
+                     len(recent))
+        yield _gauge("ivr_recent_late_frames", "Outbound frames sent late in recent calls.", rt,
+                     sum(s.late_frames for s in recent))
+        yield _gauge("ivr_recent_frames_sent", "Outbound frames sent in recent calls.", rt,
+                     sum(s.frames_sent for s in recent))
+        lat = sorted(ms for s in recent for ms in s.speech_to_audio_ms)
+        q = GaugeMetricFamily("ivr_recent_speech_to_audio_seconds",
+                              "End of caller speech to the bot's first audio, recent calls.", labels=["worker", "q"])
+        for p in (0.5, 0.95):
+            if lat:
+                q.add_metric([str(rt.worker), str(p)], lat[min(len(lat) - 1, round(p * (len(lat) - 1)))] / 1000)
+        yield q
+        if self._outbox_pending is not None:
+            yield _gauge("ivr_outbox_pending", "Ledger writes waiting in the outbox (all hosts).", rt,
+                         self._outbox_pending)
+
+
+def _gauge(name: str, doc: str, rt: Runtime, value: float) -> GaugeMetricFamily:
+    g = GaugeMetricFamily(name, doc, labels=["worker"])
+    g.add_metric([str(rt.worker)], value)
+    return g
+
+
+def _counter(name: str, doc: str, rt: Runtime, value: float) -> CounterMetricFamily:
+    c = CounterMetricFamily(name, doc, labels=["worker"])
+    c.add_metric([str(rt.worker)], value)
+    return c
+
+
+@router.get("/metrics")
+async def metrics(runtime: RuntimeDep) -> Response:
+    if not runtime.settings.ops.metrics_enabled:
+        raise HTTPException(404, "metrics are off (IVR_OPS__METRICS_ENABLED=false)")
+    try:
+        pending: int | None = await runtime.ledger.outbox.pending_count()  # SQL in a worker thread
+    except Exception:  # the database is down: the other metrics still answer
+        pending = None
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(RuntimeCollector(runtime, pending))
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.post("/ops/debug/stall")
+async def stall(settings: SettingsDep, ms: int = Query(ge=1, le=10000)) -> dict[str, int]:
+    """Block this process's event loop for `ms` (chaos tests of worker isolation); off unless enabled."""
+    if not settings.ops.debug_stall_enabled:
+        raise HTTPException(404, "not found")
+    time.sleep(ms / 1000)  # deliberately ON the loop: this is the fault being injected
+    return {"stalled_ms": ms, "pid": os.getpid()}
