@@ -81,11 +81,12 @@ def session_factory(deps: SessionDeps) -> Callable[[CallInfo, Callable[[CallSess
 
 
 @asynccontextmanager
-async def run_ivr(settings: Settings, *, show_progress: bool = False, worker: int = 0) -> AsyncIterator[Runtime]:
-    """The whole IVR runtime (used by the app's lifespan, the bench and tests); `worker` under `serve --workers`."""
+async def run_ivr(settings: Settings, *, show_progress: bool = False) -> AsyncIterator[Runtime]:
+    """The whole IVR runtime (used by the app's lifespan, the bench and tests), with its loop-lag watch."""
     watch = LoopWatch(interval_ms=settings.ops.loop_lag_interval_ms, stall_ms=settings.ops.loop_stall_ms).start()
     try:
-        async with _run_ivr(settings, show_progress=show_progress, worker=worker, watch=watch) as runtime:
+        async with _run_ivr(settings, show_progress=show_progress, worker=settings.ops.worker,
+                            watch=watch) as runtime:
             yield runtime
     finally:
         await watch.stop()

@@ -19,3 +19,9 @@ class OpsSettings(BaseModel):
     # Chaos testing only: POST /ops/debug/stall?ms=N blocks this process's event loop for N ms (a stand-in for a
     # blocking call on the loop). Never enable it in production: anyone who can reach the port could stall calls.
     debug_stall_enabled: bool = False
+    # `ivr serve --workers N`: the host name or address Asterisk uses to reach this machine's AudioSocket ports;
+    # each worker answers registrations with `<this>:<IVR_AUDIOSOCKET__PORT + worker index>`. Empty: the
+    # AudioSocket bind address (IVR_AUDIOSOCKET__HOST), which must then not be a wildcard.
+    advertise_host: str = ""
+    # Set by `ivr serve --workers N` for each worker process (0..N-1); leave it at 0 otherwise.
+    worker: int = Field(default=0, ge=0, le=63)

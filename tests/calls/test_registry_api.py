@@ -120,6 +120,18 @@ def test_registration_endpoint_answers_a_bare_uuid(tmp_path: Path, patched_runti
         "+254700000001", "PJSIP/phone-0001", "100")
 
 
+def test_an_advertising_worker_names_its_audiosocket_after_the_uuid(tmp_path: Path, patched_runtime: None) -> None:
+    """`ivr serve --workers N`: `<uuid> <host:port>`; the dialplan takes ${CALL_REPLY:0:36} and ${CALL_REPLY:37}."""
+    reg, _ = registry()
+    app = app_with(reg, tmp_path)
+    app.state.settings = app.state.settings.model_copy(update={
+        "audiosocket": app.state.settings.audiosocket.model_copy(update={"advertise": "ivr:9093"})})
+    r = TestClient(app).post("/asterisk/calls", content="caller=1&dialled=100&channel=&uniqueid=",
+                             headers={"X-IVR-Token": "tok", "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200 and r.text[36:] == " ivr:9093" and r.text[37:] == "ivr:9093"
+    assert reg.accept(uuid.UUID(r.text[:36])) is not None
+
+
 @pytest.mark.parametrize(("headers", "body", "status"), [
     ({}, "caller=1", 403),  # no token
     ({"X-IVR-Token": "wrong"}, "caller=1", 403),

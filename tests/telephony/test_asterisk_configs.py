@@ -93,6 +93,18 @@ def test_inbound_registers_the_call_as_documented() -> None:
     assert "caller=<CALLERID(num), URI-encoded>&dialled=<EXTEN>&channel=<CHANNEL>&uniqueid=<UNIQUEID>" in readme
 
 
+def test_inbound_connects_to_the_worker_named_in_the_answer() -> None:
+    """`<uuid>` → AUDIOSOCKET_ADDR; `<uuid> <host:port>` (ivr serve --workers) → that worker (asterisk/README.md)."""
+    inbound = contexts((AST / "extensions.conf").read_text())["mikashboks-inbound"]
+    assert any("Set(CALL_REPLY=${CURL(" in line for line in inbound)
+    assert any(line.endswith("Set(CALL_UUID=${CALL_REPLY:0:36})") for line in inbound)
+    assert any(line.endswith("Set(MEDIA_ADDR=${CALL_REPLY:37})") for line in inbound)
+    assert any(line.endswith("Set(MEDIA_ADDR=${AUDIOSOCKET_ADDR})") for line in inbound)
+    assert any(line.endswith("AudioSocket(${CALL_UUID},${MEDIA_ADDR})") for line in inbound)
+    readme = (AST / "README.md").read_text()
+    assert "`<uuid> <IVR_OPS__ADVERTISE_HOST>:<port + i>`" in readme and "${CALL_REPLY:37}" in readme
+
+
 def test_manager_user_matches_settings_with_least_privilege() -> None:
     conf = configparser.ConfigParser(strict=False, inline_comment_prefixes=(";",), comment_prefixes=(";",))
     conf.read_string((AST / "manager.conf").read_text())
