@@ -137,3 +137,20 @@ def test_ami_user_and_secret_are_shared(compose: dict[str, Any]) -> None:
     assert "${REGISTER_TOKEN:?" in ivr["IVR_CALLS__REGISTER_TOKEN"]
     assert "${REGISTER_TOKEN:?" in asterisk["REGISTER_TOKEN"]
     assert "./asterisk:/etc/asterisk/mikashboks:ro" in compose["services"]["asterisk"]["volumes"]
+
+
+def test_a_second_ivr_replica_shares_everything_but_its_media_address(compose: dict[str, Any]) -> None:
+    """`--profile scale`: ivr-2 runs the same settings on the same PostgreSQL, behind the same Asterisk; each
+    replica advertises its own AudioSocket, so the dialplan connects a call to the replica that registered it."""
+    services = compose["services"]
+    one, two = env_of(compose, "ivr"), env_of(compose, "ivr-2")
+    assert services["ivr-2"]["profiles"] == ["scale"] and "profiles" not in services["ivr"]
+    assert {k: v for k, v in two.items() if k != "IVR_AUDIOSOCKET__ADVERTISE"} == {
+        k: v for k, v in one.items() if k != "IVR_AUDIOSOCKET__ADVERTISE"}
+    port = one["IVR_AUDIOSOCKET__PORT"]
+    assert (one["IVR_AUDIOSOCKET__ADVERTISE"], two["IVR_AUDIOSOCKET__ADVERTISE"]) == (f"ivr:{port}", f"ivr-2:{port}")
+    assert services["ivr"]["volumes"] != services["ivr-2"]["volumes"]  # a prompt cache per host
+    controller = urlparse(env_of(compose, "asterisk")["CONTROLLER_URL"]).hostname
+    for name in ("ivr", "ivr-2"):
+        assert controller in services[name]["networks"]["default"]["aliases"], name
+    assert "ports" not in services["ivr-2"]  # the console and admin API stay on the first replica's port
