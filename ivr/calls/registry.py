@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ivr.calls.config import CallSettings
 from ivr.calls.session import CallInfo, CallSession, CallStats
@@ -27,6 +27,35 @@ def _digits(number: str) -> str:
 
 class TooManyCalls(RuntimeError):
     """Registration refused: `calls.max_calls` calls are already admitted."""
+
+
+# Upper bounds (s) of the speech-to-first-audio histogram: the issue's target is p95 <= 0.9 s.
+LATENCY_BUCKETS = (0.25, 0.5, 0.75, 0.9, 1.2, 1.5, 2.0, 3.0, 5.0)
+
+
+@dataclass
+class CallTotals:
+    """Cumulative numbers of every ended call since start (GET /metrics): counts only, no caller data."""
+
+    outcomes: collections.Counter[str] = field(default_factory=collections.Counter)
+    frames_sent: int = 0
+    late_frames: int = 0
+    barge_ins: int = 0
+    latency_buckets: list[int] = field(default_factory=lambda: [0] * len(LATENCY_BUCKETS))
+    latency_sum_s: float = 0.0
+    latency_count: int = 0
+
+    def add(self, stats: CallStats) -> None:
+        self.outcomes[stats.outcome] += 1
+        self.frames_sent += stats.frames_sent
+        self.late_frames += stats.late_frames
+        self.barge_ins += stats.barge_ins
+        for ms in stats.speech_to_audio_ms:
+            self.latency_count += 1
+            self.latency_sum_s += ms / 1000
+            for i, bound in enumerate(LATENCY_BUCKETS):
+                if ms / 1000 <= bound:
+                    self.latency_buckets[i] += 1
 
 
 @dataclass
@@ -48,6 +77,7 @@ class CallRegistry:
         self.completed = 0
         # Numbers of the most recent ended calls (latency, late frames) for /ops/calls and benches.
         self.recent: collections.deque[CallStats] = collections.deque(maxlen=RECENT_CALLS)
+        self.totals = CallTotals()
 
     @property
     def pending(self) -> int:
@@ -82,7 +112,9 @@ class CallRegistry:
     def _ended(self, session: CallSession) -> None:
         if self.sessions.pop(session.info.call_id, None) is not None:
             self.completed += 1
-            self.recent.append(session.stats())
+            stats = session.stats()
+            self.recent.append(stats)
+            self.totals.add(stats)
             log.info("call %s ended (%s)", session.info.call_id, session.outcome)
 
     def _expire(self) -> None:

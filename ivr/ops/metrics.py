@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from ivr.calls.registry import LATENCY_BUCKETS
 from ivr.deps import RuntimeDep, SettingsDep
 from ivr.ops.loopwatch import BUCKETS
 from ivr.runtime import Runtime
@@ -54,6 +55,23 @@ class RuntimeCollector(Collector):
         yield _gauge("ivr_calls_capacity", "Calls admitted at once (IVR_CALLS__MAX_CALLS).", rt,
                      rt.settings.calls.max_calls)
         yield _counter("ivr_calls_completed", "Calls ended since start.", rt, reg.completed)
+        tot = reg.totals
+        ended = CounterMetricFamily("ivr_calls_ended", "Calls ended since start, by outcome.",
+                                    labels=["worker", "outcome"])
+        for outcome, n in sorted(tot.outcomes.items()):
+            ended.add_metric([str(rt.worker), outcome], n)
+        yield ended
+        yield _counter("ivr_frames_sent", "Outbound audio frames sent by ended calls.", rt, tot.frames_sent)
+        yield _counter("ivr_late_frames", "Outbound frames sent later than IVR_AUDIOSOCKET__LATE_FRAME_MS.", rt,
+                       tot.late_frames)
+        yield _counter("ivr_barge_ins", "Prompts the caller interrupted.", rt, tot.barge_ins)
+        turn = HistogramMetricFamily("ivr_speech_to_audio_seconds",
+                                     "End of caller speech to the bot's first audio (every turn of ended calls).",
+                                     labels=w)
+        turn.add_metric([str(rt.worker)], [(str(b), float(n)) for b, n in zip(LATENCY_BUCKETS, tot.latency_buckets,
+                                                                               strict=True)]
+                        + [("+Inf", float(tot.latency_count))], tot.latency_sum_s)
+        yield turn
         recent = list(reg.recent)
         yield _gauge("ivr_recent_calls", "Calls in the recent-calls window the next metrics describe.", rt,
                      len(recent))

@@ -56,6 +56,16 @@ def active(text: str) -> float:
                 if s.name == "ivr_calls_active")
 
 
+def metric(text: str) -> dict[str, float]:
+    """Samples by name (labels other than `worker` folded into the name)."""
+    out = {}
+    for f in text_string_to_metric_families(text):
+        for s in f.samples:
+            extra = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()) if k != "worker")
+            out[s.name + (f"{{{extra}}}" if extra else "")] = s.value
+    return out
+
+
 def worst_gap(arrivals: list[float], start: float, end: float) -> float:
     inside = [t for t in arrivals if start <= t <= end]
     return max((b - a for a, b in itertools.pairwise(inside)), default=0.0)
@@ -135,6 +145,11 @@ async def test_two_workers_own_their_calls_and_a_stall_stays_in_its_worker(
                         break
                     await asyncio.sleep(0.1)
                 assert (await http.get(f"{u}/ops/calls")).json()["completed"] == 1
+            ended = [metric((await http.get(f"{u}/metrics")).text) for u in private]
+            for m in ended:
+                assert sum(v for k, v in m.items() if k.startswith("ivr_calls_ended_total")) == 1
+                assert m["ivr_frames_sent_total"] > 0
+            assert ended[0]["ivr_late_frames_total"] >= 1  # worker 0 saw its own stall as late frames
     finally:
         for call in calls:
             await call.close()
