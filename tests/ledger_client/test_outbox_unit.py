@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -20,7 +20,7 @@ from ledger_client import (
     new_idempotency_key,
 )
 from ledger_client.types import TransactionType
-from models.base import make_engine, make_sessionmaker
+from models.base import make_engine, make_sessionmaker, utcnow
 from models.outbox import OutboxEntry
 from tests.fakes.ledger_core_fake import GROUP, FakeLedgerCore
 
@@ -208,3 +208,31 @@ async def test_two_drainers_on_one_outbox_never_double_post(
     assert a.sent + b.sent == 60 and a.replayed + b.replayed == 0  # each entry posted exactly once
     assert fake.postings == 60
     assert {s for _, s in statuses(lc_settings)} == {"sent"}
+
+
+async def test_a_crashed_drainers_lease_holds_its_group_until_it_runs_out(
+    outbox: Outbox, fake: FakeLedgerCore, sessions: sessionmaker[Session]
+) -> None:
+    """Another host leased this group's head and died: its rows (and the group's later rows, which must not overtake
+    them) wait for the lease to run out, then any drainer posts them; other groups drain meanwhile."""
+    held = [entry(), entry("m-0002")]
+    later = [entry("m-0003")]
+    other = [entry("m-0001", kind="fine", amount=200)]
+    await outbox.enqueue_transactions(GROUP, D1, held)
+    await outbox.enqueue_transactions(GROUP, D2, later)
+    await outbox.enqueue_transactions("g-other", D1, other)
+    with sessions.begin() as s:  # what the dead host's claim left behind
+        for r in s.scalars(select(OutboxEntry).where(OutboxEntry.meeting_date == D1,
+                                                     OutboxEntry.group_id == GROUP)):
+            r.claimed_by, r.claimed_until = "dead-host:1:x", utcnow() + timedelta(minutes=5)
+    first = await outbox.drain()
+    assert not {e.idempotency_key for e in held + later} & set(fake.txns)
+    assert first.pending == 3  # the held group waits (its leased head and its later meeting); the other group drained
+    with sessions.begin() as s:
+        for r in s.scalars(select(OutboxEntry).where(OutboxEntry.claimed_by == "dead-host:1:x")):
+            r.claimed_until = utcnow() - timedelta(seconds=1)  # the lease ran out
+    second = await outbox.drain()
+    assert second.pending == 0 and second.replayed == 0
+    assert {e.idempotency_key for e in held + later} <= set(fake.txns)
+    order = [fake.txns[e.idempotency_key][1] for e in held + later]
+    assert order == sorted(order)  # the group still reached the core in enqueue order
