@@ -141,6 +141,7 @@ async def test_two_hosts_call_every_due_member_exactly_once(
 
     dials = [d for r in (a, b) for d in r["dials"]]  # type: ignore[attr-defined]
     assert a["dials"] and b["dials"], (a, b)  # both hosts really dialled
+    print(f"host a placed {len(a['dials'])} call(s) in {a['runs']} run(s), host b {len(b['dials'])} in {b['runs']}")  # type: ignore[arg-type]
     per_reminder = Counter(d["reminder"] for d in dials)
     assert len(per_reminder) == len(umoja) and set(per_reminder.values()) == {1}  # every member once, nobody twice
     originates = [x for x in peer.actions if x.get("action") == ["Originate"]]
@@ -182,6 +183,7 @@ async def test_two_hosts_drain_one_outbox_posting_each_entry_once(
     finally:
         engine.dispose()
     assert a["sent"] + b["sent"] == len(batch)  # type: ignore[operator]
+    print(f"host a posted {a['sent']} entries in {a['drains']} drain(s), host b {b['sent']} in {b['drains']}")
     assert a["replayed"] == b["replayed"] == 0 and a["parked"] == b["parked"] == 0  # no entry posted twice
     keys = [e.idempotency_key for e in batch]
     counts = core_counts(ledger_db_url, keys)
