@@ -8,6 +8,7 @@ each worker answers for itself on its own HTTP port (label `worker`).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Iterator
@@ -16,19 +17,25 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.calls.registry import LATENCY_BUCKETS
 from ivr.deps import RuntimeDep, SettingsDep
 from ivr.ops.loopwatch import BUCKETS
 from ivr.runtime import Runtime
+from models.reach import Callback
+from models.reminders import Reminder
 
 router = APIRouter(tags=["ops"])
 
 
 class RuntimeCollector(Collector):
-    def __init__(self, runtime: Runtime, outbox_pending: int | None) -> None:
+    def __init__(self, runtime: Runtime, outbox_pending: int | None,
+                 outcomes: dict[str, dict[str, int]] | None = None) -> None:
         self._rt = runtime
         self._outbox_pending = outbox_pending
+        self._outcomes = outcomes or {}
 
     def collect(self) -> Iterator[Metric]:
         rt = self._rt
@@ -89,6 +96,12 @@ class RuntimeCollector(Collector):
         if self._outbox_pending is not None:
             yield _gauge("ivr_outbox_pending", "Ledger writes waiting in the outbox (all hosts).", rt,
                          self._outbox_pending)
+        for kind, by_status in self._outcomes.items():
+            g = GaugeMetricFamily(f"ivr_{kind}", f"Outbound {kind} by status (all hosts: the shared database).",
+                                  labels=["worker", "status"])
+            for status, n in sorted(by_status.items()):
+                g.add_metric([str(rt.worker), status], n)
+            yield g
 
 
 def _gauge(name: str, doc: str, rt: Runtime, value: float) -> GaugeMetricFamily:
@@ -111,9 +124,24 @@ async def metrics(runtime: RuntimeDep) -> Response:
         pending: int | None = await runtime.ledger.outbox.pending_count()  # SQL in a worker thread
     except Exception:  # the database is down: the other metrics still answer
         pending = None
+    outcomes: dict[str, dict[str, int]] = {}
+    if runtime.sessions is not None:
+        try:
+            outcomes = await asyncio.to_thread(_outbound_statuses, runtime.sessions)
+        except Exception:
+            outcomes = {}
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(RuntimeCollector(runtime, pending))
+    registry.register(RuntimeCollector(runtime, pending, outcomes))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _outbound_statuses(sessions: sessionmaker[Session]) -> dict[str, dict[str, int]]:
+    """Reminders and callbacks by status (two grouped counts; runs in a worker thread)."""
+    with sessions() as s:
+        return {"reminders": {k: int(n) for k, n in s.execute(
+                    select(Reminder.status, func.count()).group_by(Reminder.status)).all()},
+                "callbacks": {k: int(n) for k, n in s.execute(
+                    select(Callback.status, func.count()).group_by(Callback.status)).all()}}
 
 
 @router.post("/ops/debug/stall")

@@ -40,6 +40,7 @@ async def test_metrics_expose_an_injected_stall(tmp_path: Path, ledger_server: L
         assert before["ivr_calls_active"] == 0 and before["ivr_outbox_pending"] == 0
         assert before["ivr_calls_capacity"] == settings.calls.max_calls
         assert before["ivr_event_loop_lag_seconds_count"] > 0  # the watch runs from start-up on
+        assert "# TYPE ivr_reminders gauge" in r.text and "ivr_speech_to_audio_seconds_bucket" in r.text
 
         stalled = await http.post("/ops/debug/stall", params={"ms": 400})
         assert stalled.status_code == 200 and stalled.json()["stalled_ms"] == 400
