@@ -4,6 +4,12 @@ Under AudioSocket the bot owns the playout clock; anything that blocks the loop 
 call run inline) delays every call's next frame by the same amount. The watch cannot prevent a stall, but it sees
 each one after the fact (the wake-up is late by the stall's length) and exports it, so a regression shows on
 /metrics as ivr_event_loop_lag_seconds / ivr_event_loop_stalls_total before callers hear it.
+
+Each stall is told apart by where the loop thread's time went over the late interval (Linux
+/proc/thread-self/schedstat: time on a CPU, time runnable but waiting for one): `cpu` — code ran on the loop (move
+that work to a thread); `no_cpu` — the machine had no core free for it (add cores or workers, fewer calls per
+host); `waited` — the thread slept: a blocking call on the loop (sync I/O, a lock) or the GIL held by worker
+threads. Without schedstat, `cpu` vs `waited` from the thread's CPU clock.
 """
 
 from __future__ import annotations
@@ -20,6 +26,29 @@ log = logging.getLogger(__name__)
 # without a frame makes Asterisk drop the call).
 BUCKETS = (0.001, 0.005, 0.01, 0.02, 0.04, 0.1, 0.25, 0.5, 1.0, 2.0)
 WINDOW_S = 60.0  # ivr_event_loop_lag_max_seconds covers this much recent time
+CAUSES = ("cpu", "no_cpu", "waited")
+WHY = {"cpu": "code ran on the loop", "no_cpu": "no CPU was free for the loop thread",
+       "waited": "the loop thread slept: a blocking call on the loop, or the GIL held by worker threads"}
+_SCHEDSTAT = "/proc/thread-self/schedstat"
+
+
+def thread_times() -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for a CPU) of the calling thread; the second is 0 where
+    Linux schedstat is unavailable."""
+    try:
+        with open(_SCHEDSTAT) as fh:
+            on_cpu, waiting, _ = fh.read().split()
+        return int(on_cpu) / 1e9, int(waiting) / 1e9
+    except (OSError, ValueError):
+        return time.thread_time(), 0.0
+
+
+def cause_of(lag: float, cpu: float, no_cpu: float) -> str:
+    if cpu >= lag / 2:
+        return "cpu"
+    if no_cpu >= lag / 2:
+        return "no_cpu"
+    return "waited"
 
 
 @dataclass
@@ -30,11 +59,12 @@ class LagStats:
     total_s: float = 0.0
     buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
     stalls: int = 0
+    causes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CAUSES, 0))  # stalls by cause
     last_s: float = 0.0
     worst_s: float = 0.0  # since start
     recent: deque[tuple[float, float]] = field(default_factory=deque)  # (monotonic time, lag) of lags over 1 ms
 
-    def add(self, lag: float, now: float, stall_s: float) -> bool:
+    def add(self, lag: float, now: float, stall_s: float, cause: str = "waited") -> bool:
         self.samples += 1
         self.total_s += lag
         self.last_s = lag
@@ -48,6 +78,7 @@ class LagStats:
             self.recent.popleft()
         if lag > stall_s:
             self.stalls += 1
+            self.causes[cause] += 1
             return True
         return False
 
@@ -85,9 +116,15 @@ class LoopWatch:
     async def _run(self) -> None:
         while True:
             due = time.monotonic() + self.interval_s
+            cpu0, wait0 = thread_times()  # this (the loop's) thread only
             await asyncio.sleep(self.interval_s)
             now = time.monotonic()
             lag = max(0.0, now - due)
-            if self.stats.add(lag, now, self.stall_s):
-                log.warning("event loop stalled %.0f ms (something blocked the loop that paces call audio)",
-                            lag * 1000)
+            if lag <= self.stall_s:
+                self.stats.add(lag, now, self.stall_s)
+                continue
+            cpu1, wait1 = thread_times()
+            cause = cause_of(lag, cpu1 - cpu0, wait1 - wait0)
+            self.stats.add(lag, now, self.stall_s, cause)
+            log.warning("event loop stalled %.0f ms (%s; loop thread %.0f ms on CPU, %.0f ms waiting for one)",
+                        lag * 1000, WHY[cause], (cpu1 - cpu0) * 1000, (wait1 - wait0) * 1000)

@@ -55,7 +55,13 @@ class RuntimeCollector(Collector):
             yield hist
             yield _gauge("ivr_event_loop_lag_max_seconds", "Largest loop lag in the last 60 s.", rt,
                          st.recent_max(time.monotonic()))
-            yield _counter("ivr_event_loop_stalls", "Loop wake-ups later than IVR_OPS__LOOP_STALL_MS.", rt, st.stalls)
+            stalls = CounterMetricFamily("ivr_event_loop_stalls",
+                                         "Loop wake-ups later than IVR_OPS__LOOP_STALL_MS, by cause: cpu = code ran "
+                                         "on the loop, no_cpu = no core was free, waited = a blocking call or the GIL.",
+                                         labels=["worker", "cause"])
+            for cause, n in st.causes.items():
+                stalls.add_metric([str(rt.worker), cause], n)
+            yield stalls
         reg = rt.registry
         yield _gauge("ivr_calls_active", "Calls connected now (AudioSocket sessions).", rt, len(reg.sessions))
         yield _gauge("ivr_calls_pending", "Calls registered, not yet connected.", rt, reg.pending)

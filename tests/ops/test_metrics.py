@@ -28,7 +28,12 @@ def settings_for(tmp_path: Path, ledger: LedgerCoreProcess, **ops: object) -> Se
 
 
 def samples(text: str) -> dict[str, float]:
-    return {s.name: s.value for fam in text_string_to_metric_families(text) for s in fam.samples}
+    """Sample values by name, summed over labels (e.g. stalls of every cause)."""
+    out: dict[str, float] = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            out[s.name] = out.get(s.name, 0.0) + s.value
+    return out
 
 
 async def test_metrics_expose_an_injected_stall(tmp_path: Path, ledger_server: LedgerCoreProcess) -> None:
@@ -46,6 +51,9 @@ async def test_metrics_expose_an_injected_stall(tmp_path: Path, ledger_server: L
         assert stalled.status_code == 200 and stalled.json()["stalled_ms"] == 400
         after = samples((await http.get("/metrics")).text)
         assert after["ivr_event_loop_stalls_total"] >= before["ivr_event_loop_stalls_total"] + 1
+        waited = [s.value for f in text_string_to_metric_families((await http.get("/metrics")).text)
+                  for s in f.samples if s.name == "ivr_event_loop_stalls_total" and s.labels["cause"] == "waited"]
+        assert waited and waited[0] >= 1  # time.sleep on the loop: a blocking wait, not CPU
         assert after["ivr_event_loop_lag_max_seconds"] >= 0.35
         assert after["ivr_event_loop_lag_seconds_count"] > before["ivr_event_loop_lag_seconds_count"]
 
