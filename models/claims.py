@@ -3,8 +3,9 @@
 A scheduler step reads (what is due, how many calls are live, per-group caps) and then writes (status → dialing).
 With N hosts on one PostgreSQL, two such steps must not both read "3 slots free" and both fill them, nor pick the
 same row. `serialize_claims` takes a transaction-scoped advisory lock named for the queue (PostgreSQL) — the caps
-are global across hosts. SQLite is the one-host default and keeps its behaviour: it has one writer at a time, and
-a claim that lost the race to another process fails at its first write instead of dialling twice.
+are global across hosts — or `BEGIN IMMEDIATE` on SQLite (the one-host default, where `ivr serve --workers N` and
+`ivr reminders run` may still be several processes): the writer lock before the read, so a claim that lost the
+race waits for the other to commit instead of failing with "database is locked" at its first write.
 `skip_locked` adds `FOR UPDATE SKIP LOCKED` to the select of candidate rows: a row another transaction holds is
 never returned, so even a claimer that does not take the queue lock cannot dial it twice. SQLite has no row locks
 (SQLAlchemy renders nothing there); its writer lock already serialises.
@@ -18,6 +19,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from models.base import begin_write
+
 S = TypeVar("S", bound=Select[Any])
 
 
@@ -30,6 +33,8 @@ def serialize_claims(session: Session, queue: str) -> None:
     """Make this transaction the only claimer of `queue` until it commits or rolls back. Call it first."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(queue_lock_id(queue))))
+    else:
+        begin_write(session)
 
 
 def skip_locked(stmt: S) -> S:
