@@ -26,7 +26,7 @@ from typing import Literal
 from speech.audio import SAMPLE_RATE, SAMPLE_WIDTH, rms_dbfs
 from speech.vad_config import VadSettings
 
-EndReason = Literal["silence", "max_length", "gap", "flush"]
+EndReason = Literal["silence", "max_length", "gap", "flush", "grammar"]
 
 
 class VadError(ValueError):
@@ -93,6 +93,15 @@ class Endpointer:
     @property
     def speaking(self) -> bool:
         return self._speaking
+
+    @property
+    def quiet_ms(self) -> int:
+        """While speaking: received quiet audio since the last voiced frame (what end_silence_ms is compared to)."""
+        return self._quiet_ms if self._speaking else 0
+
+    def end_now(self, reason: EndReason) -> list[VadEvent]:
+        """End the utterance in progress now (the recogniser knows the answer is complete); [] when not speaking."""
+        return [self._end(reason)] if self._speaking else []
 
     @property
     def utterance_so_far(self) -> bytes:

