@@ -76,7 +76,7 @@ class LanguageWords:
         """Words that join the pieces of a spoken entry ("paid", "for", "amelipa", "ya"), read off the training
         examples: what is left of each after its amount and type phrases are taken out, keeping words seen in
         several examples or in other intents (a name used once in an example is not a joining word)."""
-        numbers = vocabulary(amount(self.lang)) if self.lang in DIGIT_WORDS else set()
+        numbers: set[str] = vocabulary(amount(self.lang)) if self.lang in DIGIT_WORDS else set()
         types = sorted((words_of(p) for p in self.type_phrases), key=len, reverse=True)
         counts: Counter[str] = Counter()
         for example in self.examples.get(ENTRY_INTENT, ()):
@@ -101,7 +101,7 @@ class GrammarBuilder:
 
     project_dir: Path = RASA_PROJECT
     _langs: dict[str, LanguageWords] = field(default_factory=dict)
-    _cache: dict[tuple[str, Expect, tuple[str, ...]], GrammarSpec | None] = field(default_factory=dict)
+    _cache: dict[tuple[str, Expect, tuple[str, ...], str | None], GrammarSpec | None] = field(default_factory=dict)
 
     def words(self, lang: str) -> LanguageWords:
         lw = self._langs.get(lang)
@@ -113,16 +113,18 @@ class GrammarBuilder:
             lw = self._langs[lang] = LanguageWords(lang, examples)
         return lw
 
-    def for_listen(self, listen: Listen, lang: str) -> GrammarSpec | None:
-        """The grammar of a Listen; None when its answer is open dictation (or it takes no speech)."""
+    def for_listen(self, listen: Listen, lang: str, currency: str | None = None) -> GrammarSpec | None:
+        """The grammar of a Listen; None when its answer is open dictation (or it takes no speech). Amounts are
+        heard in ``currency``'s words (the caller's group's)."""
         if not listen.speech:
             return None
-        return self.spec(listen.expects, lang, listen.phrases)
+        return self.spec(listen.expects, lang, listen.phrases, currency)
 
-    def spec(self, expects: Expect, lang: str, catalog_words: tuple[str, ...] = ()) -> GrammarSpec | None:
-        key = (lang, expects, catalog_words)
+    def spec(self, expects: Expect, lang: str, catalog_words: tuple[str, ...] = (), currency: str | None = None
+             ) -> GrammarSpec | None:
+        key = (lang, expects, catalog_words, currency)
         if key not in self._cache:
-            self._cache[key] = None if expects.open else self._build(expects, lang, catalog_words)
+            self._cache[key] = None if expects.open else self._build(expects, lang, catalog_words, currency)
         return self._cache[key]
 
     def broad(self, lang: str, names: tuple[str, ...] = ()) -> GrammarSpec:
@@ -131,7 +133,8 @@ class GrammarBuilder:
         return GrammarSpec.of(lang, {i: ex for i, ex in lw.examples.items() if i != "out_of_scope"},
                               amount=lang in DIGIT_WORDS, names=names)
 
-    def _build(self, expects: Expect, lang: str, catalog_words: tuple[str, ...]) -> GrammarSpec:
+    def _build(self, expects: Expect, lang: str, catalog_words: tuple[str, ...], currency: str | None
+               ) -> GrammarSpec:
         lw = self.words(lang)
         phrases: dict[str, tuple[str, ...]] = {}
         kinds = expects.kinds
@@ -146,8 +149,9 @@ class GrammarBuilder:
             add("choice", expects.phrases)
         if "transaction_type" in kinds:
             add("transaction_type", lw.type_phrases)
-        for intent in (*expects.intents, *expects.globals):
+        for intent in expects.intents:
             add(intent, lw.examples.get(intent, ()))
+        side = {i: lw.examples.get(i, ()) for i in expects.globals if i not in expects.intents}
         if "meeting_entry" in kinds:
             for name, said in COMMAND_WORDS.items():
                 add(f"command:{name}", lw.used(said))
@@ -164,4 +168,5 @@ class GrammarBuilder:
                              last_words=tuple(sorted(nlu_dates.LAST_WORDS)))
         names = expects.names if ("member_name" in kinds or "meeting_entry" in kinds) else ()
         return GrammarSpec.of(lang, phrases, amount=numbers and "amount" in kinds, digits=numbers and "digits" in kinds,
-                              names=names, entry=entry if numbers else None, dates=dates if numbers else None)
+                              names=names, entry=entry if numbers else None, dates=dates if numbers else None,
+                              side=side, currency=currency)

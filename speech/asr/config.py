@@ -9,11 +9,12 @@ from pydantic import BaseModel, Field
 
 AsrEngineName = Literal["pocketsphinx", "vosk", "whisper"]
 # Cepstral mean (13 MFCCs) of telephone speech (8 kHz, 300-3400 Hz, G.711, upsampled to 16 kHz) as the bundled
-# US-English model computes it, averaged over the tuning voices (tests/speech/asr_corpus.py, `ivr hear --calibrate`).
+# US-English model computes it, averaged over the English and Swahili tuning voices (tests/speech/asr_corpus.py;
+# speech/asr/sphinx_calibrate.py, `ivr hear --calibrate` on a deployment's own recordings).
 # Each turn starts from it: pocketsphinx's built-in start value (40,3,-1: wide-band microphone speech) cost ~50
 # points of phrase accuracy on telephone audio until the live mean caught up.
-TELEPHONE_CMN = ("57.3093,3.12401,-4.72589,6.02381,-1.05507,-13.6829,-1.78793,-8.14432,-19.3334,7.1998,-17.2952,"
-                 "1.55056,-7.73926")
+TELEPHONE_CMN = ("52.683,-0.283,-10.301,0.897,-8.286,-10.463,-1.437,-5.744,-17.343,6.217,-16.629,3.455,"
+                 "-7.332")
 
 
 OPEN_ENGINES: dict[str, AsrEngineName] = {"en": "whisper"}
@@ -59,9 +60,15 @@ class AsrSettings(BaseModel):
     pocketsphinx_min_confidence: float = Field(default=0.35, ge=0.0, le=1.0)
     # Score margin (natural-log units of the decoder's scaled scores) that moves the confidence from 0.5 to 0.73.
     pocketsphinx_confidence_scale: float = Field(default=0.03, gt=0.0)
-    # Weight of the loop over a state's own words next to its whole phrases (1.0 between them): lets a reworded
-    # answer come out as its words for the NLU; 0 = whole phrases only.
-    pocketsphinx_word_loop_weight: float = Field(default=0.1, ge=0.0, le=1.0)
+    # Weight of a loop over a state's own words next to its whole phrases (1.0 between them), so a reworded answer
+    # could come out as its words for the NLU. Off: measured on telephone audio, even 0.1 let short words ("a",
+    # "to") swallow most answers; whole phrases from the NLU data cover rewordings better.
+    pocketsphinx_word_loop_weight: float = Field(default=0.0, ge=0.0, le=1.0)
+    # Add each word's telephone-band variant (speech/lexicon/telephone.yml: /s/ heard as /f/ on 8 kHz audio).
+    pocketsphinx_telephone_variants: bool = True
+    # Extra pocketsphinx decoder parameters for the grammar decoder (e.g. {"wip": 0.001, "beam": 1e-60}); the
+    # defaults were tuned on telephone audio, see docs in speech/asr/pocketsphinx_engine.py.
+    pocketsphinx_options: dict[str, float | int | str | bool] = Field(default_factory=dict)
     # Whisper decodes open vocabulary; with a grammar the transcript is snapped to the closest phrase when its
     # similarity (rapidfuzz WRatio, 0-100) reaches this, otherwise the result is "no match" (empty text).
     whisper_grammar_min_similarity: float = Field(default=60.0, ge=0.0, le=100.0)

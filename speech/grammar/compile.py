@@ -15,14 +15,20 @@ from functools import lru_cache
 
 from speech.grammar import dates as date_grammar
 from speech.grammar import numbers
-from speech.grammar.rules import Automaton, Node, Opt, Rep, Word, alt, phrases, seq, vocabulary, words
+from speech.grammar.rules import EMPTY, Automaton, Node, Opt, Rep, Word, alt, phrases, seq, vocabulary, words
 from speech.grammar.spec import EntrySpec, GrammarSpec
 from speech.lexicon.lexicon import words_of
 from speech.lexicon.packs import LanguageDataError, language_dir, load_yaml
 
 # Share of the word loop next to the state's whole answers (which share 1.0 between them): small, so a sentence
 # the caller says as written wins, large enough that a reworded one is heard as its words.
-WORD_LOOP_WEIGHT = 0.1
+WORD_LOOP_WEIGHT = 0.0
+# Share of the side phrases (global intents: "goodbye", "speak to a person") next to the state's own answers: a
+# caller may always leave, but a name or an amount should not lose to a long "I want to talk to a real person".
+SIDE_WEIGHT = 0.25
+# Preference for a filler word ("uh", "eeh", "please") before or after the answer: a free filler swallowed real
+# words ("tatu moja saba nane" heard as "tatu moja tafadhali").
+FILLER_WEIGHT = 0.1
 
 
 class GrammarBuildError(ValueError):
@@ -64,7 +70,7 @@ def entry_node(entry: EntrySpec, names: Node, amount: Node) -> Node:
     if types is None:
         raise GrammarBuildError("a meeting-entry grammar needs transaction-type phrases")
     link = _phrase_node(entry.links)
-    gap: Node = Opt(Rep(link)) if link is not None else words("")
+    gap: Node = Opt(link) if link is not None else words("")  # one joining word at most between two pieces
     body = alt([seq(types, gap, amount), seq(amount, gap, types), amount, types])
     forms = [seq(gap, names, gap, body, gap), seq(gap, body, gap, names)]  # "mary paid 200 savings" / "200 for mary"
     bulk = _phrase_node(entry.bulk)
@@ -118,7 +124,7 @@ def _answers(spec: GrammarSpec) -> tuple[list[Node], bool]:
     open_ended = False
     try:
         if spec.amount or spec.entry is not None:
-            amount = numbers.amount(spec.lang)
+            amount = numbers.amount(spec.lang, spec.currency)
             if spec.amount:
                 out.append(amount)
             if spec.entry is not None:
@@ -144,13 +150,20 @@ def compile_grammar(spec: GrammarSpec, word_loop_weight: float = WORD_LOOP_WEIGH
     if not answers:
         raise GrammarBuildError(f"{spec.lang}: the grammar spec accepts nothing")
     core = alt(answers)
+    side = [n for _, ps in spec.side if (n := _phrase_node(ps)) is not None]
+    if side:
+        core = alt([core, alt(side)], [1.0, SIDE_WEIGHT])
     fill = fillers(spec.lang)
     loop_words = sorted(vocabulary(alt(_loopable(spec))) if _loopable(spec) else set())
     loop_words = sorted(set(loop_words) | {w for x in spec.extra for w in words_of(x)})
     body = core
     if word_loop_weight > 0 and loop_words:
         body = alt([core, Rep(alt(Word(w) for w in loop_words))], [1.0, word_loop_weight])
-    root = seq(Opt(phrases(fill)), body, Opt(phrases(fill))) if fill else body
+    if fill:
+        maybe_fill = alt([EMPTY, phrases(fill)], [1.0, FILLER_WEIGHT])
+        root = seq(maybe_fill, body, maybe_fill)
+    else:
+        root = body
     automaton = Automaton.build(root)
     key = hashlib.sha1(repr((spec, word_loop_weight)).encode()).hexdigest()[:16]
     return CompiledGrammar(spec, root, automaton, Automaton.build(core), frozenset(fill), key, not open_ended,

@@ -35,9 +35,10 @@ class Opt:
 
 @dataclass(frozen=True)
 class Rep:
-    """One or more of ``item``."""
+    """One or more of ``item``; each repetition after the first costs ``again`` (a preference, see Automaton)."""
 
     item: Node
+    again: float = 1.0
 
 
 Node = Word | Seq | Alt | Opt | Rep
@@ -87,7 +88,13 @@ def vocabulary(node: Node) -> set[str]:
 
 @dataclass
 class Automaton:
-    """States 0..n-1, start 0, one final state; arcs (src, dst, prob, word or None for an epsilon move)."""
+    """States 0..n-1, start 0, one final state; arcs (src, dst, prob, word or None for an epsilon move).
+
+    Arc "probabilities" are relative preferences, not a distribution: a choice gives its best-weighted branch 1.0
+    and an optional or repeated piece costs nothing. A decoder multiplies them by its language weight (6.5 for
+    pocketsphinx), so normalising a ten-way choice to 0.1 per branch would cost every digit of a digit string
+    more than a filler word that swallows two of them; word insertion is held back by the decoder's penalty.
+    """
 
     arcs: list[tuple[int, int, float, str | None]] = field(default_factory=list)
     n_states: int = 2
@@ -119,18 +126,17 @@ class Automaton:
                 cur = nxt
         elif isinstance(node, Alt):
             ws = node.weights or tuple(1.0 for _ in node.items)
-            total = sum(ws)
+            top = max(ws)
             for it, w in zip(node.items, ws, strict=True):
-                self._add(it, src, dst, prob * w / total)
+                self._add(it, src, dst, prob * w / top)
         elif isinstance(node, Opt):
-            # taken or skipped with equal odds: an optional word costs as much as a two-way choice
-            self.arcs.append((src, dst, prob * 0.5, None))
-            self._add(node.item, src, dst, prob * 0.5)
+            self.arcs.append((src, dst, prob, None))
+            self._add(node.item, src, dst, prob)
         else:  # Rep: item, then loop back or leave
             mid = self.new_state()
             self._add(node.item, src, mid, prob)
-            self._add(node.item, mid, mid, 0.5)
-            self.arcs.append((mid, dst, 0.5, None))
+            self._add(node.item, mid, mid, node.again)
+            self.arcs.append((mid, dst, 1.0, None))
 
     def _index(self) -> None:
         self._out: dict[int, list[tuple[int, str | None]]] = {}

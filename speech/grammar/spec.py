@@ -50,13 +50,16 @@ class GrammarSpec:
     entry: EntrySpec | None = None
     dates: DateSpec | None = None
     extra: tuple[str, ...] = ()  # more words the state may hear in free order (the low-weight word loop)
+    side: tuple[tuple[str, tuple[str, ...]], ...] = ()  # phrase sets heard at a low weight (global intents)
+    currency: str | None = None  # amounts are said in this currency's words (None: every currency's)
 
     @classmethod
     def of(cls, lang: str, phrases: Mapping[str, Iterable[str]] | None = None, *, amount: bool = False,
            digits: bool = False, names: Iterable[str] = (), entry: EntrySpec | None = None,
-           dates: DateSpec | None = None, extra: Iterable[str] = ()) -> GrammarSpec:
-        sets = tuple((label, cleaned) for label, ps in (phrases or {}).items() if (cleaned := _clean(ps)))
-        return cls(lang, sets, amount, digits, _clean_names(names), entry, dates, _clean(extra))
+           dates: DateSpec | None = None, extra: Iterable[str] = (), side: Mapping[str, Iterable[str]] | None = None,
+           currency: str | None = None) -> GrammarSpec:
+        return cls(lang, _sets(phrases), amount, digits, _clean_names(names), entry, dates, _clean(extra),
+                   _sets(side), currency)
 
     @classmethod
     def from_phrases(cls, lang: str, phrases: Iterable[str]) -> GrammarSpec:
@@ -68,7 +71,11 @@ class GrammarSpec:
         return not (self.phrases or self.amount or self.digits or self.names or self.entry or self.dates)
 
     def all_phrases(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p for _, ps in self.phrases for p in ps))
+        return tuple(dict.fromkeys(p for _, ps in (*self.phrases, *self.side) for p in ps))
+
+
+def _sets(phrases: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((label, cleaned) for label, ps in (phrases or {}).items() if (cleaned := _clean(ps)))
 
 
 def _clean_names(names: Iterable[str]) -> tuple[str, ...]:
