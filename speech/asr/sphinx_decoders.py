@@ -90,7 +90,8 @@ class Decoder:
         ps = import_pocketsphinx()
         hmm = model_dir(asr)
         cfg: dict[str, Any] = {
-            "hmm": str(hmm), "dict": str(_seed_dictionary()), "fdict": str(_noise_dictionary(hmm)), "lm": None, "loglevel": os.environ.get("IVR_SPHINX_LOG", "FATAL"),
+            "hmm": str(hmm), "dict": str(_seed_dictionary()), "fdict": str(_noise_dictionary(hmm)), "lm": None,
+            "loglevel": "FATAL",
             "bestpath": False,  # the second pass adds latency and does nothing for a grammar
             "cmn": "live",  # streaming: the mean follows the audio; each turn starts from the calibrated value
             "cmninit": asr.pocketsphinx_cmn_init,
