@@ -114,10 +114,10 @@ class HearingPlan:
         self._usable: dict[tuple[str, str, object], bool] = {}
 
     async def for_listen(self, listen: Listen, lang: str, grammar_engine: AsrEngine | None,
-                         open_engine: AsrEngine | None) -> Hearing:
+                         open_engine: AsrEngine | None, *, currency: str | None = None) -> Hearing:
         if not listen.speech:
             return Hearing(None, None)
-        spec = self.builder.for_listen(listen, lang)
+        spec = self.builder.for_listen(listen, lang, currency)
         if spec is None:  # open dictation
             if open_engine is not None:
                 return Hearing(open_engine, None)

@@ -48,6 +48,50 @@ class TurnTimes:
     asr_final: float | None = None
 
 
+async def second_hearing(hearing: Hearing, final: Final, lang: str, label: str) -> AsrResult:
+    """What the grammar engine rejected, transcribed by the open engine when the Listen has one (the NLU then parses
+    it as any utterance); the grammar engine's result otherwise."""
+    result = final.result
+    fallback = hearing.fallback
+    if result.rejected is None or result.text or fallback is None:
+        return result
+    try:
+        again = await fallback.recognize(final.utterance.pcm, final.utterance.rate, lang)
+    except AsrError as exc:
+        log.warning("call %s: second hearing by %s failed (%s)", label, fallback.name, exc)
+        return result
+    return again if again.text else result
+
+
+async def hear_audio(pcm: bytes, rate: int, hearing: Hearing, lang: str, vad: VadSettings) -> tuple[AsrResult, str]:
+    """One recorded turn heard as a call would hear it (same endpointer, engine, grammar, second hearing): the
+    first utterance in ``pcm`` and the name of the engine that produced its text. No speech: an empty result."""
+    engine = hearing.engine
+    if engine is None:
+        return AsrResult(text="", confidence=0.0, is_final=True), "none"
+    listener = Listener(engine, lang, rate=rate, grammar=hearing.grammar,
+                        vad=vad.model_copy(update={"no_input_timeout_ms": ENDPOINTER_NO_INPUT_MS}))
+    step = rate * 20 // 1000 * 2
+    try:
+        final: Final | None = None
+        for i in range(0, len(pcm) - len(pcm) % 2, step):
+            frame = pcm[i : i + step]
+            for ev in await listener.feed(frame, i // 2 * 1000 // rate):
+                if isinstance(ev, Final):
+                    final = ev
+            if final is not None:
+                break
+        if final is None:
+            final = next((ev for ev in await listener.finish() if isinstance(ev, Final)), None)
+        if final is None:
+            return AsrResult(text="", confidence=0.0, is_final=True), engine.name
+        result = await second_hearing(hearing, final, lang, "file")
+        used = hearing.fallback.name if result is not final.result and hearing.fallback is not None else engine.name
+        return result, used
+    finally:
+        await listener.aclose()
+
+
 class CallClock:
     """Milliseconds since the call began, and contiguous timestamps for inbound frames."""
 
@@ -174,9 +218,7 @@ class ListenTurn:
 
     async def _final(self, ev: Final) -> Event:
         self.times.speech_end = self._clock.at(ev.utterance.end_ms)
-        result = ev.result
-        if result.rejected is not None and self.hearing.fallback is not None:
-            result = await self._second_hearing(ev, result)
+        result = await second_hearing(self.hearing, ev, self._lang, self._label)
         self.times.asr_final = time.monotonic()
         if result.rejected is not None and not result.text:
             log.info("call %s: utterance rejected by %s (confidence %.2f)", self._label,
@@ -184,17 +226,6 @@ class ListenTurn:
             return Utterance(REJECTED_TRANSCRIPT, result.confidence,
                              Understanding(NOT_UNDERSTOOD, 0.0, "none", True, "asr_rejected"))
         return Utterance(result.text, result.confidence)
-
-    async def _second_hearing(self, ev: Final, rejected: AsrResult) -> AsrResult:
-        """The open engine transcribes what the grammar engine rejected (the NLU parses it as any utterance)."""
-        fallback = self.hearing.fallback
-        assert fallback is not None
-        try:
-            again = await fallback.recognize(ev.utterance.pcm, ev.utterance.rate, self._lang)
-        except AsrError as exc:
-            log.warning("call %s: second hearing by %s failed (%s)", self._label, fallback.name, exc)
-            return rejected
-        return again if again.text else rejected
 
     # --- timers ---------------------------------------------------------------------------------------------------
 

@@ -6,7 +6,22 @@ import logging
 
 import typer
 
-from ivr.cli import chat, config, db, keys, ledger, meetings, models_cmd, nlu, prompts, reminders, say, serve, stack
+from ivr.cli import (
+    chat,
+    config,
+    db,
+    hear,
+    keys,
+    ledger,
+    meetings,
+    models_cmd,
+    nlu,
+    prompts,
+    reminders,
+    say,
+    serve,
+    stack,
+)
 from ivr.cli.common import configure_logging
 from ivr.settings import load_settings
 from models.crypto import install_keyring, keyring_from_settings
@@ -22,6 +37,7 @@ app.add_typer(prompts.app, name="prompts")
 app.add_typer(reminders.app, name="reminders")
 app.add_typer(meetings.app, name="meetings")
 app.command("say")(say.say)
+app.command("hear")(hear.hear)
 app.command("chat")(chat.chat)
 app.command("stack")(stack.stack)
 app.command("serve")(serve.serve)

@@ -54,12 +54,16 @@ class AsrSettings(BaseModel):
     # Score every result against a free phone loop and reject out-of-grammar speech (the dialog reprompts instead of
     # acting on the nearest phrase). Costs a second, lighter decoder per utterance (~+0.03 CPU-s per audio-s).
     pocketsphinx_reject: bool = True
-    # Results whose confidence (0..1; 0.5 = the grammar fits as well as free phones) is below this are rejected.
-    # Chosen on the tuning voices (bench/speech_asr.py prints the trade-off): keeps ~95 % of in-grammar answers
-    # while refusing most out-of-grammar speech.
-    pocketsphinx_min_confidence: float = Field(default=0.35, ge=0.0, le=1.0)
-    # Score margin (natural-log units of the decoder's scaled scores) that moves the confidence from 0.5 to 0.73.
-    pocketsphinx_confidence_scale: float = Field(default=0.03, gt=0.0)
+    # Results whose confidence (0..1) is below this are rejected. The confidence is a logistic of how much better the
+    # grammar fits the audio than free phones do (per second of audio), 0.5 at the floor of the grammar's kind.
+    pocketsphinx_min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    # Margin floors, chosen on the tuning voices (bench/speech_asr.py prints the trade-off): for grammars of whole
+    # phrases and names (menus, yes/no, names) right answers sit above 0.0 in ~97 % of turns; numbers, digit
+    # strings and meeting entries fit less tightly when right (-0.03), and out-of-grammar speech falls below both.
+    pocketsphinx_floor_closed: float = 0.0
+    pocketsphinx_floor_open: float = -0.03
+    # Margin above the floor that moves the confidence from 0.5 to 0.73.
+    pocketsphinx_confidence_scale: float = Field(default=0.02, gt=0.0)
     # Weight of a loop over a state's own words next to its whole phrases (1.0 between them), so a reworded answer
     # could come out as its words for the NLU. Off: measured on telephone audio, even 0.1 let short words ("a",
     # "to") swallow most answers; whole phrases from the NLU data cover rewordings better.

@@ -50,10 +50,19 @@ PARTIAL_EVERY = 10  # frames fed between partial hypotheses (200 ms): nothing on
 NOT_WORDS = ("<s>", "</s>", "<sil>", "(NULL)")
 
 
-def confidence_of(grammar_score: float, reference_score: float, scale: float) -> float:
-    """Logistic of the grammar-vs-phone-loop score margin (natural-log units): 0.5 when both fit equally well."""
-    margin = grammar_score - reference_score
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin / scale))))
+def margin_of(grammar_score: float, reference_score: float, frames: int) -> float:
+    """How much better the grammar's best path fits the audio than free phones do, per 100 frames (1 s; in the
+    binding's scaled natural-log units). Per frame, so a long answer is judged by the same yardstick as a short one."""
+    if not math.isfinite(grammar_score) or not math.isfinite(reference_score) or frames <= 0:
+        return -math.inf
+    return (grammar_score - reference_score) / frames * 100
+
+
+def confidence_of(margin: float, floor: float, scale: float) -> float:
+    """Logistic of the margin above the grammar's floor: 0.5 exactly at the floor."""
+    if not math.isfinite(margin):
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, (margin - floor) / scale))))
 
 
 def ln_score(hyp: Any) -> float:
@@ -173,7 +182,11 @@ class PocketsphinxStream:
         if pair.reference is None:
             conf = 1.0
         else:
-            conf = confidence_of(ln_score(hyp), ln_score(pair.reference.ps.hyp()), asr.pocketsphinx_confidence_scale)
+            margin = margin_of(ln_score(hyp), ln_score(pair.reference.ps.hyp()), g.n_frames())
+            # Answers that are whole phrases or names fit the audio closely when right; numbers and entries, long
+            # strings of short words, fit less well even when right: each kind has its own floor (measured).
+            floor = asr.pocketsphinx_floor_closed if self.grammar.closed else asr.pocketsphinx_floor_open
+            conf = confidence_of(margin, floor, asr.pocketsphinx_confidence_scale)
         if conf < asr.pocketsphinx_min_confidence:
             # Out of grammar (or too unclear to act on): say so; the words are kept for tuning only, never logged.
             return AsrResult(text="", confidence=conf, is_final=True, words=words, rejected=text)
