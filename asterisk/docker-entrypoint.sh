@@ -12,6 +12,10 @@ for name in $NAMES; do
   if [ -z "$value" ]; then echo "asterisk: environment variable $name is not set" >&2; exit 1; fi
   case "$value" in *"
 "*) echo "asterisk: $name must be a single line" >&2; exit 1 ;; esac
+  # the token ends up as a res_curl.conf value, where ';' would start a comment and cut it short
+  if [ "$name" = REGISTER_TOKEN ]; then
+    case "$value" in *";"*) echo "asterisk: REGISTER_TOKEN must not contain ';'" >&2; exit 1 ;; esac
+  fi
   # escape sed replacement metacharacters (| is our delimiter, & is "the match", \ escapes)
   escaped=$(printf '%s' "$value" | sed -e 's/[|&\\]/\\&/g')
   script="${script}s|@${name}@|${escaped}|g

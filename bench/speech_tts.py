@@ -1,5 +1,6 @@
-"""TTS benchmark with the real engines: time to first audio and real-time factor per engine, and the prompt cache
-(miss vs memory hit vs disk hit; target: a hit starts audio within 20 ms). Prints figures; asserts nothing.
+"""TTS benchmark with the real engines: time to first audio and real-time factor per engine, time to first audio
+of a prompt with a value through the Speaker (cold cache / static parts warm / value phrase cached too), and the
+prompt cache (miss vs memory hit vs disk hit; target: a hit starts audio within 20 ms). Prints figures only.
 
 Run: .venv/bin/python -m bench.speech_tts [--repeat N]. Coqui is measured with IVR_SPEECH__TTS__COQUI_MODEL when
 set, else with a tiny random VITS built in .venv-coqui (speed only: it babbles); skipped without .venv-coqui.
@@ -29,6 +30,8 @@ from speech.tts.espeak import EspeakEngine
 from speech.tts.pack import PackEngine
 from speech.tts.pack_build import build_pack
 from speech.tts.piper_engine import PiperEngine
+from speech.tts.plan import RenderPlan
+from speech.tts.speaker import Speaker
 from speech.verbalise import money_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,10 +82,70 @@ def _coqui_model(tmp: Path) -> str | None:
     return str(out)
 
 
-async def main(repeat: int) -> None:
+def _speaker(tmp: Path, lang: str, engine: str, value_rendering: str = "pieces") -> Speaker:
+    from bench.intelligibility import speaker_for
+
+    return speaker_for(lang, engine, tmp, value_rendering=value_rendering,
+                       pack={"dir": tmp.parent / "packs"})
+
+
+async def _first(speaker: Speaker, plan: RenderPlan) -> float:
+    t0 = time.perf_counter()
+    stream = speaker.stream(plan)
+    await anext(stream)
+    ms = (time.perf_counter() - t0) * 1000
+    async for _ in stream:
+        pass
+    return ms
+
+
+async def ttfa_rows(tmp: Path, repeat: int) -> list[list[str]]:
+    """Time to first audio of "your loan balance is <amount>" through the Speaker, per engine and mode."""
+    from dialogs.prompts import plan
+    from dialogs.prompts.samples import sample_plans
+    from dialogs.values import Money, Value
+
+    rows = []
+    setups = [("en", "piper", "lead"), ("en", "piper", "pieces"), ("en", "piper", "sentences"),
+              ("en", "espeak", "lead"), ("sw", "espeak", "lead"), ("sw", "pack", "lead")]
+    for n, (lang, engine, mode) in enumerate(setups):
+        cur = "KES" if lang == "en" else "TZS"
+        cold, warm, hot = [], [], []
+        for i in range(repeat):
+            sp = _speaker(tmp / f"ttfa-{n}-{i}", lang, engine, mode)
+            await asyncio.to_thread(sp.preload, lang)  # the voice loads at start-up, not per call
+            cold.append(await _first(sp, plan("loan_balance", {"amount": Money(1_000_000 + 700 * i, cur)}, lang)))
+            # start-up warming (here only what these two prompts need: the app warms every prompt)
+            await sp.warm([p for p in sample_plans([lang]) if p.prompt_id in ("loan_balance", "fines_due")],
+                          show_progress=False)
+            amount: dict[str, Value] = {"amount": Money(2_345_600 + 1_300 * i, cur)}  # a figure no one said yet
+            warm.append(await _first(sp, plan("loan_balance", amount, lang)))
+            hot.append(await _first(sp, plan("fines_due", amount, lang)))  # same figure, other prompt
+        rows.append([f"{engine} ({mode})", lang, *(f"{statistics.median(v):.1f}" for v in (cold, warm, hot))])
+    return rows
+
+
+async def _print_ttfa(console: Console, tmp: Path, repeat: int) -> None:
+    ttfa = Table(title="Time to first audio of a prompt with a value, through the Speaker (ms, median): "
+                       "cold = empty cache; warm = static parts pre-rendered, new figure; "
+                       "hot = the figure said before")
+    for col in ("engine (values as)", "lang", "cold", "warm", "hot"):
+        ttfa.add_column(col)
+    for row in await ttfa_rows(tmp, repeat):
+        ttfa.add_row(*row)
+    console.print(ttfa)
+
+
+async def main(repeat: int, only_ttfa: bool = False) -> None:
     console = Console()
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
+        if only_ttfa:
+            from dialogs.prompts.samples import recording_clips
+
+            await build_pack(EspeakEngine(), "sw", tmp / "packs" / "sw", recording_clips("sw"))
+            await _print_ttfa(console, tmp, repeat)
+            return
         table = Table(title="TTS engines, uncached (TTFA: first sentence for streaming engines, else whole text)")
         for col in ("engine", "lang", "TTFA ms", "whole ms", "audio s", "RTF"):
             table.add_column(col)
@@ -93,7 +156,9 @@ async def main(repeat: int) -> None:
         piper.preload("en")
         piper_load = (time.perf_counter() - t0) * 1000
         rows.append(await engine_row(f"piper joe (load {piper_load:.0f} ms)", piper, TEXTS["en"], "en", repeat))
-        await build_pack(espeak, "sw", tmp / "packs" / "sw")
+        from dialogs.prompts.samples import recording_clips
+
+        await build_pack(espeak, "sw", tmp / "packs" / "sw", recording_clips("sw"))
         rows.append(await engine_row("pack (espeak clips)", PackEngine(tmp / "packs"), PACK_TEXT, "sw", repeat))
         model = _coqui_model(tmp)
         if model:
@@ -112,6 +177,8 @@ async def main(repeat: int) -> None:
         for row in rows:
             table.add_row(*row)
         console.print(table)
+
+        await _print_ttfa(console, tmp, repeat)
 
         cache_table = Table(title="Prompt cache (Piper, English; target hit <= 20 ms to first audio)")
         for col in ("case", "ms (median)", "ms (max)"):
@@ -136,4 +203,6 @@ async def main(repeat: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    asyncio.run(main(parser.parse_args().repeat))
+    parser.add_argument("--only-ttfa", action="store_true", help="Only the Speaker time-to-first-audio table.")
+    args = parser.parse_args()
+    asyncio.run(main(args.repeat, args.only_ttfa))

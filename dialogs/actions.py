@@ -1,4 +1,4 @@
-"""The typed actions a dialog answers with: say a catalog prompt, listen, transfer, hang up — nothing else."""
+"""The typed actions a dialog answers with: say a catalog prompt, listen, record, transfer, hang up — nothing else."""
 
 from __future__ import annotations
 
@@ -40,9 +40,9 @@ class Listen:
 
 @dataclass(frozen=True)
 class Transfer:
-    """Hand the call to a person: the group's secretary (a ledger member id) or a configured field officer."""
+    """Hand the call to a person: the group's secretary or chair (a ledger member id) or a configured field officer."""
 
-    kind: Literal["secretary", "field_officer"]
+    kind: Literal["secretary", "chair", "field_officer"]
     destination: str
     group_id: str | None = None
 
@@ -54,4 +54,14 @@ class End:
     outcome: str = "completed"
 
 
-Action = Say | Listen | Transfer | End
+@dataclass(frozen=True)
+class Record:
+    """Keep the call's audio from now on (`on`), or stop and discard what was kept: the caller's recording consent.
+
+    The dialog says it when consent is given or withdrawn; the call layer keeps audio only between these.
+    """
+
+    on: bool
+
+
+Action = Say | Listen | Record | Transfer | End

@@ -41,8 +41,8 @@ class NoInput:
 
 
 @dataclass(frozen=True)
-class HangUp:
+class Hangup:
     """The caller hung up (or the line dropped)."""
 
 
-Event = CallStarted | Utterance | Digits | NoInput | HangUp
+Event = CallStarted | Utterance | Digits | NoInput | Hangup

@@ -36,6 +36,7 @@ class Expect:
     phrases: tuple[str, ...] = ()  # literal answers for "choice" (said as written: group or language names)
     names: tuple[str, ...] = ()  # member names for "member_name" / "meeting_entry", as on the roster
     globals: tuple[str, ...] = GLOBAL_INTENTS  # global intents honoured here when clearly said
+    past: bool = False  # a "date" answer is about something that happened: "on Saturday" is the last one
 
     def __post_init__(self) -> None:
         if not self.kinds:

@@ -14,7 +14,8 @@ from dialogs.ports import PinStatus, TurnRecord
 from models import pins
 from models.calls import Call, Turn
 from models.crypto import phone_hash
-from models.members import MemberPreference, PinCredential
+from models.members import MemberPreference
+from models.upsert import upsert
 
 
 class CallNotStarted(LookupError):
@@ -57,34 +58,34 @@ class SqlStore:
 
     async def set_language(self, member_ids: Sequence[str], language: str) -> None:
         def run() -> None:
-            with self._sessions.begin() as s:
-                for member_id in member_ids:
-                    pref = s.get(MemberPreference, member_id)
-                    if pref is None:
-                        s.add(MemberPreference(member_id=member_id, language=language))
-                    else:
-                        pref.language = language
+            with self._sessions.begin() as s:  # an upsert: a concurrent opt-out or language choice never collides
+                upsert(s, MemberPreference, [{"member_id": m, "language": language} for m in dict.fromkeys(member_ids)],
+                       keys=["member_id"])
 
         await asyncio.to_thread(run)
 
-    async def pin_status(self, member_id: str, now: datetime) -> PinStatus:
+    async def pin_status(self, member_id: str, now: datetime, *, phone: str | None = None,
+                         member_ids: Sequence[str] = ()) -> PinStatus:
+        """Locked while any guard of the caller is: `member_ids` = every membership of the person (all groups),
+        `phone` = the calling number. Without them only this membership's own lock is seen."""
+
         def run() -> PinStatus:
             with self._sessions() as s:
-                cred = s.scalar(select(PinCredential).where(PinCredential.member_id == member_id))
-                if cred is None:
-                    return PinStatus("none")
-                if cred.locked_until is not None and now < cred.locked_until:
-                    return PinStatus("locked", cred.locked_until)
-                return PinStatus("set")
+                kind, until = pins.pin_status(s, member_id, phone=phone, member_ids=member_ids, now=now)
+                return PinStatus(kind, until)
 
         return await asyncio.to_thread(run)
 
     async def verify_pin(self, member_id: str, pin: str, *, now: datetime, max_attempts: int,
-                         lock_minutes: int) -> pins.PinCheck:
+                         lock_minutes: int, phone: str | None = None,
+                         member_ids: Sequence[str] = ()) -> pins.PinCheck:
+        """One attempt, counted against every membership of the caller (`member_ids`) and the calling number
+        (`phone`): three wrong PINs in total lock all of them (models.pins). Atomic under parallel calls."""
+
         def run() -> pins.PinCheck:
-            with self._sessions.begin() as s:
+            with self._sessions() as s:  # verify_pin commits itself (before and after the scrypt check)
                 return pins.verify_pin(s, member_id, pin, now=now, max_attempts=max_attempts,
-                                       lock_minutes=lock_minutes)
+                                       lock_minutes=lock_minutes, phone=phone, member_ids=member_ids)
 
         return await asyncio.to_thread(run)
 

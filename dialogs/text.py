@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from dialogs.actions import Action, End, Listen, Say, Transfer
 from dialogs.engine import Dialog
-from dialogs.events import CallStarted, Digits, Event, HangUp, NoInput, Utterance
+from dialogs.events import CallStarted, Digits, Event, Hangup, NoInput, Utterance
 from dialogs.prompts import render
 
 ReadLine = Callable[[Listen], Awaitable[str | None]]
@@ -45,7 +45,7 @@ async def converse(dialog: Dialog, caller: str, read_line: ReadLine, write: Writ
     while (listen := dialog.listening) is not None:
         line = await read_line(listen)
         if line is None:
-            await dialog.handle(HangUp())
+            await dialog.handle(Hangup())
             write("-- caller hung up")
             break
         history.append(await dialog.handle(parse_line(line)))

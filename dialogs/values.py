@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from speech.tts.plan import Segment
 from speech.verbalise import date_words, money_words, number_words, time_words
+from speech.verbalise.stitch_pieces import spoken_pieces
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,25 @@ def render_value(value: Value, lang: str) -> str:
         case Name(text):
             return text
     raise TypeError(f"not a prompt value: {type(value).__name__}")
+
+
+def sayable(values: dict[str, Value], lang: str) -> bool:
+    """Whether every value can be put into words (a figure beyond the verbalisers' range cannot)."""
+    try:
+        for v in values.values():
+            render_value(v, lang)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+_KINDS = {Money: "money", Date: "date", Time: "time", Count: "number", Name: "name"}
+
+
+def value_segment(value: Value, lang: str) -> Segment:
+    """One value as a render-plan part: its words, its kind and (numbers, money, dates, times) the recorded-pack
+    pieces its words are stitched from; a name is one piece (said as written)."""
+    text = render_value(value, lang)
+    kind = _KINDS[type(value)]
+    pieces = (text,) if kind == "name" else spoken_pieces(text, lang)
+    return Segment(text, kind, pieces)

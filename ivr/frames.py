@@ -1,10 +1,16 @@
-"""Typed frames that flow through a call's stages; a frame's type says whether barge-in drops it (principle 1)."""
+"""The typed frames a call's transport hands the session: caller audio, keypad digits, and the end of the line.
+
+One vocabulary (principle 1, issue 15): frames are what arrives from the line (this module); dialog events
+(`dialogs.events`: CallStarted, Utterance, Digits, NoInput, Hangup) are what the dialog is told; dialog actions
+(`dialogs.actions`: Say, Listen, Record, Transfer, End) are what it answers. `Hangup` is the same idea at both
+levels (the line ended) and has the same name; `End` is the bot ending the call. Outbound audio is not a frame:
+it is paced by `ivr/calls/playout.py`, which also owns barge-in.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from uuid import UUID
 
 # Telephone audio everywhere inside the IVR: 16-bit signed little-endian mono PCM ("slin").
 SAMPLE_WIDTH_BYTES = 2
@@ -23,19 +29,8 @@ def frame_bytes(sample_rate: int = DEFAULT_SAMPLE_RATE, ms: int = FRAME_MS) -> i
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """Base of every frame. `interruptible` frames are dropped by a barge-in flush."""
+    """Base of every inbound frame."""
 
-    interruptible = False
-
-
-# --- caller side (inbound) -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CallStarted(Frame):
-    """The media connection for a call the controller issued `call_id` for is up."""
-
-    call_id: UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,76 +73,6 @@ class Hangup(Frame):
 
     cause: HangupCause
     detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class UserStartedSpeaking(Frame):
-    """VAD: caller voice began (after the configured minimum voiced time)."""
-
-    at: float
-
-
-@dataclass(frozen=True, slots=True)
-class UserStoppedSpeaking(Frame):
-    """Endpointing: the caller's utterance ended."""
-
-    at: float
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript(Frame):
-    """ASR result for one utterance (text is caller speech: never log it)."""
-
-    text: str
-    confidence: float
-    language: str
-    final: bool = True
-    at: float = 0.0
-
-
-# --- bot side (outbound) ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class BotAudio(Frame):
-    """Audio the bot wants played; dropped by barge-in when the prompt allows interruption."""
-
-    pcm: bytes
-    sample_rate: int = DEFAULT_SAMPLE_RATE
-    interruptible_prompt: bool = True
-
-    @property
-    def interruptible(self) -> bool:  # type: ignore[override]
-        return self.interruptible_prompt
-
-
-@dataclass(frozen=True, slots=True)
-class Flush(Frame):
-    """Barge-in: stop playback now and drop queued interruptible audio."""
-
-    reason: str = "barge-in"
-
-
-@dataclass(frozen=True, slots=True)
-class PlaybackFinished(Frame):
-    """All audio of one play() went out on the wire (or was flushed: `completed` False)."""
-
-    completed: bool
-    played_ms: int
-
-
-@dataclass(frozen=True, slots=True)
-class EndCall(Frame):
-    """The dialog wants to hang up (after queued audio has played)."""
-
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Transfer(Frame):
-    """The dialog wants the caller connected to a person (done over AMI Redirect)."""
-
-    target: str = field(repr=False)  # a phone number: never in reprs or logs
 
 
 InboundFrame = CallerAudio | Dtmf | Hangup

@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.audiosocket.server import AudioSocketServer
+from ivr.callbacks.scheduler import CallbackScheduler
 from ivr.calls.engines import AsrEngines
 from ivr.calls.registry import CallRegistry
 from ivr.reminders.calls import ReminderCalls
@@ -30,3 +31,4 @@ class Runtime:
     notes: list[str] = field(default_factory=list)
     sessions: sessionmaker[Session] | None = None  # the IVR database (one engine per process)
     reminder_calls: ReminderCalls | None = None  # AudioSocket admission: reminder UUIDs first, then the registry
+    callbacks: CallbackScheduler | None = None  # missed-call callbacks (None while IVR_CALLBACKS__ENABLED is off)

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 if TYPE_CHECKING:
     from ivr.settings import Settings
+    from models.crypto import KeyRing, Reloader
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,19 @@ def _generate() -> dict[str, object]:
         "lookup_hash_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "admin_api_keys": [f"dev-admin:admin:{secrets.token_urlsafe(24)}"],
         "ami_secret": secrets.token_urlsafe(18),
+        # Asterisk's dialplan sends it as X-IVR-Token (asterisk/README.md: REGISTER_TOKEN)
+        "register_token": secrets.token_urlsafe(24),
     }
+
+
+# setting name -> key in the secrets file
+FILE_KEYS = {
+    "IVR_SECURITY__ENCRYPTION_KEYS": "encryption_keys",
+    "IVR_SECURITY__LOOKUP_HASH_KEY": "lookup_hash_key",
+    "IVR_SECURITY__ADMIN_API_KEYS": "admin_api_keys",
+    "IVR_AMI__SECRET": "ami_secret",
+    "IVR_CALLS__REGISTER_TOKEN": "register_token",
+}
 
 
 def read_secrets_file(settings: Settings) -> dict[str, object]:
@@ -68,6 +81,8 @@ def ensure_secrets(settings: Settings) -> Settings:
         "IVR_SECURITY__ADMIN_API_KEYS": not sec.admin_api_keys
         or any(_is_placeholder(k) for k in sec.admin_api_keys),
         "IVR_AMI__SECRET": _is_placeholder(settings.ami.secret),
+        # without it anyone who reaches the HTTP port could register calls (and pick any caller ID)
+        "IVR_CALLS__REGISTER_TOKEN": _is_placeholder(settings.calls.register_token),
     }
     if not any(missing.values()):
         return settings
@@ -76,11 +91,17 @@ def ensure_secrets(settings: Settings) -> Settings:
         raise InsecureSettings(f"missing or placeholder secrets outside development mode: set {names}")
 
     stored = read_secrets_file(settings)
-    if not stored:
-        stored = _generate()
+    fresh = _generate()
+    added = [name for name, key in FILE_KEYS.items() if missing[name] and key not in stored]
+    if added:  # a new file, or one written before a secret existed (e.g. the registration token)
+        for name in added:
+            stored[FILE_KEYS[name]] = fresh[FILE_KEYS[name]]
         write_secrets_file(settings, stored)
-        log.warning("generated development secrets into %s (0600); do not use them in production",
-                    sec.secrets_file)
+        log.warning("generated development secrets %s into %s (0600); do not use them in production",
+                    ", ".join(added), sec.secrets_file)
+    if missing["IVR_CALLS__REGISTER_TOKEN"]:
+        log.info("call registration token (IVR_CALLS__REGISTER_TOKEN): `register_token` in %s — give Asterisk the "
+                 "same value as REGISTER_TOKEN", sec.secrets_file)
     new_sec = sec.model_copy()
     if missing["IVR_SECURITY__ENCRYPTION_KEYS"]:
         new_sec.encryption_keys = [SecretStr(str(k)) for k in stored["encryption_keys"]]  # type: ignore[attr-defined]
@@ -91,4 +112,49 @@ def ensure_secrets(settings: Settings) -> Settings:
     ami = settings.ami.model_copy()
     if missing["IVR_AMI__SECRET"]:
         ami.secret = SecretStr(str(stored["ami_secret"]))
-    return settings.model_copy(update={"security": new_sec, "ami": ami})
+    calls = settings.calls.model_copy()
+    if missing["IVR_CALLS__REGISTER_TOKEN"]:
+        calls.register_token = SecretStr(str(stored["register_token"]))
+    return settings.model_copy(update={"security": new_sec, "ami": ami, "calls": calls})
+
+
+def _file_keys(settings: Settings) -> list[str] | None:
+    keys = read_secrets_file(settings).get("encryption_keys")
+    return [str(k) for k in keys] if isinstance(keys, list) and keys else None
+
+
+def keyring_reloader(settings: Settings) -> Reloader | None:
+    """When this process's encryption keys come from the development secrets file, a function that re-reads the
+    file after it changed (as `ivr keys rotate` / `retire` in another process rewrite it) and returns the new ring.
+    Keys given in the environment cannot change under a running process: restart it with the new list."""
+    path = settings.security.secrets_file
+    configured = [k.get_secret_value() for k in settings.security.encryption_keys]
+    if settings.env != "development" or _file_keys(settings) != configured:
+        return None
+    lookup = settings.security.lookup_hash_key.get_secret_value()
+    seen = {"mtime": path.stat().st_mtime_ns if path.exists() else 0}
+
+    from models.crypto import KeyRing
+
+    def reload() -> KeyRing | None:
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if mtime == seen["mtime"]:
+            return None
+        seen["mtime"] = mtime
+        keys = _file_keys(settings)
+        return KeyRing(keys, lookup) if keys else None
+
+    return reload
+
+
+def install_keys(settings: Settings) -> KeyRing:
+    """Install the key ring of `settings` for this process, following rotations when the keys live in the secrets
+    file (long-running processes: the IVR, `ivr reminders run --every`)."""
+    from models.crypto import install_keyring, keyring_from_settings  # (sqlalchemy: only for commands that need keys)
+
+    ring = keyring_from_settings(settings)
+    install_keyring(ring, reload=keyring_reloader(settings))
+    return ring

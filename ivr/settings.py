@@ -16,9 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from dialogs.config import DialogSettings
 from ivr.ami.config import AmiSettings
 from ivr.audiosocket.config import AudioSocketSettings
+from ivr.callbacks.config import CallbackSettings
 from ivr.calls.config import CallSettings
+from ivr.console.config import ConsoleSettings
 from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
+from ivr.sms.config import SmsSettings
 from ivr.softphone.config import SoftphoneSettings
 from ledger_client.config import LedgerSettings
 from ledger_core.config import LedgerCoreSettings
@@ -36,6 +39,9 @@ class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     # Call registration (Asterisk CURL()), admin API and the browser softphone.
     port: int = 8000
+    # Largest request body accepted (bytes), checked before the body is read: the admin API takes small JSON and
+    # a call registration is four short fields (its own limit is 2,048); anything bigger gets 413, never buffered.
+    max_body_bytes: int = Field(default=65536, ge=1024)
 
 
 class Settings(BaseSettings):
@@ -63,7 +69,10 @@ class Settings(BaseSettings):
     dialogs: DialogSettings = Field(default_factory=DialogSettings)
     calls: CallSettings = Field(default_factory=CallSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    callbacks: CallbackSettings = Field(default_factory=CallbackSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
     softphone: SoftphoneSettings = Field(default_factory=SoftphoneSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -105,6 +105,11 @@ class Roster(_Answer):
     members: list[RosterMember]
 
 
+class InstallmentDue(_Answer):
+    due_date: date
+    owed_minor: int
+
+
 class Loan(_Answer):
     loan_id: str
     principal_minor: int
@@ -113,6 +118,10 @@ class Loan(_Answer):
     next_due_date: date | None
     next_due_amount_minor: int | None
     status: Literal["current", "overdue", "repaid"]
+    # Installments due before today and not fully paid (oldest first), and the next one due today or later.
+    past_due: list[InstallmentDue] = []
+    upcoming_due_date: date | None = None
+    upcoming_due_amount_minor: int | None = None
 
 
 class MemberPosition(_Answer):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 import uvicorn
 
 from ledger_core.app import create_app
+from ledger_core.crypto import LedgerKeysMissing
 
 URL_ENV = "IVR_LEDGER_CORE__DATABASE_URL"
 
@@ -20,9 +22,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
+    try:
+        app = create_app(args.database_url)
+    except LedgerKeysMissing as exc:  # one line naming the settings, not a traceback
+        print(f"ledger_core: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     # No access log: query strings carry phone numbers, which are never logged.
-    uvicorn.run(create_app(args.database_url), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""The reference ledger's own tables and engine (its own Base and database, never the IVR's models/)."""
+"""The reference ledger's own tables and engine (its own Base and database, never the IVR's models/).
+
+Members' names and phone numbers are encrypted at rest (ledger_core/crypto.py); phones are looked up by
+`phone_hash`. A database written before that (names and phones in clear) is upgraded in place at start-up.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +22,12 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ledger_core.crypto import TOKEN_PREFIX, EncryptedStr, LedgerKeys, attach, is_token, keys_of, load_keys
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -69,9 +77,10 @@ class Member(LedgerBase):
     member_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     group_id: Mapped[str] = mapped_column(ForeignKey("lc_groups.group_id"), index=True)
     roster_number: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(200))
-    first_name: Mapped[str] = mapped_column(String(100))
-    nickname: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # a person's names are PII: Fernet tokens at rest
+    name: Mapped[str] = mapped_column(EncryptedStr())
+    first_name: Mapped[str] = mapped_column(EncryptedStr())
+    nickname: Mapped[str | None] = mapped_column(EncryptedStr(), nullable=True)
     role: Mapped[str] = mapped_column(String(16))  # chair | secretary | treasurer | member
     language: Mapped[str] = mapped_column(String(8))
 
@@ -80,11 +89,19 @@ class MemberPhone(LedgerBase):
     """One row per (member, phone): the same phone may belong to members of several groups."""
 
     __tablename__ = "lc_member_phones"
-    __table_args__ = (UniqueConstraint("member_id", "phone", name="uq_lc_member_phones_member_phone"),)
+    __table_args__ = (UniqueConstraint("member_id", "phone_hash", name="uq_lc_member_phones_member_phone_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("lc_members.member_id"), index=True)
-    phone: Mapped[str] = mapped_column(String(20), index=True)  # E.164, e.g. +254712345678
+    # E.164, e.g. +254712345678, encrypted; found by phone_hash (HMAC of the E.164 form, set on every write)
+    phone: Mapped[str] = mapped_column(EncryptedStr())
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+
+@event.listens_for(MemberPhone, "before_insert")
+@event.listens_for(MemberPhone, "before_update")
+def _hash_phone(_mapper: Any, connection: Any, target: MemberPhone) -> None:
+    target.phone_hash = keys_of(connection.dialect).lookup(target.phone)
 
 
 class Meeting(LedgerBase):
@@ -156,8 +173,15 @@ def loan_pk(loan_id: str) -> int | None:
     return int(digits) if prefix == "l" and digits.isdigit() else None
 
 
-def make_engine(url: str) -> Engine:
-    """Engine for the ledger database; SQLite gets WAL, foreign keys, FULL sync and a busy timeout."""
+def make_engine(url: str, keys: LedgerKeys | None = None) -> Engine:
+    """Engine for the ledger database with its encryption keys (given, or ledger_core.crypto.load_keys: the
+    environment, else the development key file); SQLite gets WAL, foreign keys, FULL sync and a busy timeout."""
+    engine = _engine(url)
+    attach(engine.dialect, keys or load_keys(url))
+    return engine
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
@@ -179,6 +203,41 @@ def make_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     LedgerBase.metadata.create_all(engine)
+    encrypt_clear_rows(engine)
+
+
+# (table, primary key, columns) written in clear before field encryption
+_CLEAR = (("lc_members", "member_id", ("name", "first_name", "nickname")), ("lc_member_phones", "id", ("phone",)))
+
+
+def encrypt_clear_rows(engine: Engine) -> int:
+    """Upgrade a database written before field encryption: widen the columns (PostgreSQL), add phone_hash, and
+    encrypt every value still in clear, in one transaction. Idempotent; returns how many values it encrypted."""
+    columns = {c["name"] for c in inspect(engine).get_columns("lc_member_phones")}
+    keys = keys_of(engine.dialect)
+    done = 0
+    with engine.begin() as conn:
+        if "phone_hash" not in columns:
+            conn.execute(text("ALTER TABLE lc_member_phones ADD COLUMN phone_hash VARCHAR(64)"))
+            conn.execute(text("CREATE INDEX IF NOT EXISTS ix_lc_member_phones_phone_hash "
+                              "ON lc_member_phones (phone_hash)"))
+        if conn.dialect.name == "postgresql":
+            for table, _pk, cols in _CLEAR:
+                for col in cols:
+                    conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {col} TYPE TEXT"))
+        for table, pk, cols in _CLEAR:
+            phones = table == "lc_member_phones"
+            pending = " OR ".join([*(f"({c} IS NOT NULL AND {c} NOT LIKE '{TOKEN_PREFIX}%')" for c in cols),
+                                   *(["phone_hash IS NULL"] if phones else [])])
+            for row in conn.execute(text(f"SELECT {pk}, {', '.join(cols)} FROM {table} WHERE {pending}")).all():
+                clear = {c: v for c, v in zip(cols, row[1:], strict=True) if v is not None and not is_token(v)}
+                values = {c: keys.encrypt(v) for c, v in clear.items()}
+                if phones:  # the hash of the number, in clear or already encrypted
+                    values["phone_hash"] = keys.lookup(clear.get("phone") or keys.decrypt(row[1]))
+                sets = ", ".join(f"{c} = :{c}" for c in values)
+                conn.execute(text(f"UPDATE {table} SET {sets} WHERE {pk} = :pk"), {**values, "pk": row[0]})
+                done += len(clear)
+    return done
 
 
 def drop_schema(engine: Engine) -> None:

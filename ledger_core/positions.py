@@ -22,6 +22,8 @@ Rules:
   next due                = the first installment not fully covered by repayments (applied oldest first);
                             its amount is what is still owed on that installment
   loan status             = repaid if outstanding == 0; overdue if the next due date is before today; else current
+  past due                = every installment due before today and not fully covered: (due date, still owed)
+  upcoming                = the first installment due today or later and not fully covered
   fines due               = fines - fine payments
   group total savings     = sum of member savings
   group loans outstanding = sum of loan outstanding
@@ -98,6 +100,9 @@ class LoanState:
     next_due_date: date | None
     next_due_amount_minor: int | None
     status: str  # current | overdue | repaid
+    past_due: tuple[tuple[date, int], ...] = ()  # (due date, still owed), oldest first
+    upcoming_date: date | None = None
+    upcoming_amount_minor: int | None = None
 
 
 def loan_state(
@@ -107,14 +112,21 @@ def loan_state(
     if outstanding == 0:
         return LoanState(0, None, None, "repaid")
     covered = repaid_minor
+    unpaid: list[tuple[date, int]] = []
     for due, amount in installments:
         if covered >= amount:
             covered -= amount
             continue
-        owed = amount - covered
-        return LoanState(outstanding, due, owed, "overdue" if due < today else "current")
-    # Repaid less than the total but every installment covered cannot happen (they sum to the total).
-    raise AssertionError("installments do not sum to principal + interest")
+        unpaid.append((due, amount - covered))
+        covered = 0
+    if not unpaid:
+        # Repaid less than the total but every installment covered cannot happen (they sum to the total).
+        raise AssertionError("installments do not sum to principal + interest")
+    first_due, first_owed = unpaid[0]
+    past = tuple(u for u in unpaid if u[0] < today)
+    upcoming = next((u for u in unpaid if u[0] >= today), None)
+    return LoanState(outstanding, first_due, first_owed, "overdue" if first_due < today else "current", past,
+                     upcoming[0] if upcoming else None, upcoming[1] if upcoming else None)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger_core import positions, schemas
+from ledger_core.crypto import session_keys
 from ledger_core.db import Group, Installment, Loan, Meeting, Member, MemberPhone, Txn
 from ledger_core.errors import BadRequest, NotFound
 from ledger_core.schedule import Schedule, local_today, next_meeting, occurrences
@@ -59,7 +60,7 @@ def memberships(session: Session, phone: str) -> schemas.Memberships:
         select(Member, Group)
         .join(MemberPhone, MemberPhone.member_id == Member.member_id)
         .join(Group, Group.group_id == Member.group_id)
-        .where(MemberPhone.phone == number)
+        .where(MemberPhone.phone_hash == session_keys(session).lookup(number))
         .order_by(Group.group_id, Member.member_id)
     ).all()
     items = [
@@ -185,6 +186,9 @@ def member_position(session: Session, group_id: str, member_id: str) -> schemas.
                 status=state.status,  # type: ignore[arg-type]
                 disbursed_on=loan.disbursed_on,
                 term_months=loan.term_months,
+                past_due=[schemas.InstallmentDue(due_date=d, owed_minor=o) for d, o in state.past_due],
+                upcoming_due_date=state.upcoming_date,
+                upcoming_due_amount_minor=state.upcoming_amount_minor,
             )
             for loan, state in views
         ],

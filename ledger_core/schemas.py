@@ -22,6 +22,10 @@ EntryType = Literal[
     "withdrawal",
 ]
 HHMM = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+# Largest amount of one entry, in minor units (99,999,999.99 in a currency with cents): far above any savings-group
+# transaction, far below BIGINT, and always sayable by the IVR's verbalisers (speech.verbalise.MAX_NUMBER = 10^12-1)
+# — 2^63-1 was accepted before, and a group total the bot could not read ended every member's call.
+MAX_AMOUNT_MINOR = 10**10 - 1
 
 
 class Health(BaseModel):
@@ -107,6 +111,11 @@ class Roster(BaseModel):
     members: list[RosterMember]
 
 
+class InstallmentDue(BaseModel):
+    due_date: date
+    owed_minor: int
+
+
 class LoanView(BaseModel):
     loan_id: str
     principal_minor: int
@@ -118,6 +127,10 @@ class LoanView(BaseModel):
     # Added fields: when the loan was given and over how many months.
     disbursed_on: date
     term_months: int
+    # Installments due before today and not fully paid (oldest first), and the next one due today or later.
+    past_due: list[InstallmentDue] = []
+    upcoming_due_date: date | None = None
+    upcoming_due_amount_minor: int | None = None
 
 
 class MemberPosition(BaseModel):
@@ -149,7 +162,8 @@ class Entry(BaseModel):
     idempotency_key: str = Field(min_length=1, max_length=200)
     member_id: str = Field(min_length=1)
     type: EntryType
-    amount_minor: int = Field(gt=0, strict=True)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR, strict=True,
+                              description=f"integer minor units, 1 to {MAX_AMOUNT_MINOR}")
     loan_id: str | None = Field(default=None, description="repayment: which loan; absent = the oldest open loan")
     note: str | None = Field(default=None, max_length=500)
     # Added field: the term of a loan_disbursement; absent = the group's loan_term_months.

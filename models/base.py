@@ -67,3 +67,19 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def begin_write(session: Session) -> None:
+    """Take the database's write lock now, so a read-then-write in this transaction is atomic.
+
+    SQLite (pysqlite) starts a transaction lazily at the first write, so two sessions can read the same row and
+    both write (a lost update): `BEGIN IMMEDIATE` takes the writer lock before the read (others wait up to the
+    busy timeout). Call it first in a transaction; when one is already writing it holds the lock and this is a
+    no-op. On PostgreSQL lock the rows you read instead (`select(...).with_for_update()`).
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,11 +1,20 @@
-"""PII at rest: a MultiFernet key ring (primary first), keyed lookup hashes, and encrypted column types."""
+"""PII at rest: a MultiFernet key ring (primary first), keyed lookup hashes, and encrypted column types.
+
+A running process follows key rotation (`ivr keys rotate` in another process): the ring is installed with an
+optional reloader (ivr.secrets.keyring_reloader) that is asked, at most once a second and at once when a value
+does not decrypt, whether the key source changed; a new ring replaces the old one for every later value. A value
+that no key decrypts even after that raises KeysNotLoaded naming the setting, and is logged — never swallowed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -13,9 +22,13 @@ from sqlalchemy import Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+log = logging.getLogger(__name__)
+# How often the key source is checked for a rotation done by another process (a stat() of the secrets file).
+RELOAD_CHECK_S = 1.0
+
 
 class KeysNotLoaded(RuntimeError):
-    """Encrypted columns were used before a key ring was installed."""
+    """Encrypted columns were used before a key ring was installed, or a value needs a key this process lacks."""
 
 
 class KeyRing:
@@ -64,19 +77,77 @@ class KeyRing:
         return hmac.new(self._lookup_key, value.encode(), hashlib.sha256).hexdigest()
 
 
+# Returns a new KeyRing when the key source changed since the last call, else None.
+Reloader = Callable[[], "KeyRing | None"]
+
 _active: KeyRing | None = None
+_reloader: Reloader | None = None
+_next_check = 0.0
+_reload_lock = threading.Lock()
 
 
-def install_keyring(ring: KeyRing) -> None:
-    """Called once at app/CLI start (from settings) before any encrypted column is read or written."""
-    global _active
-    _active = ring
+def install_keyring(ring: KeyRing, *, reload: Reloader | None = None) -> None:
+    """Called once at app/CLI start (from settings) before any encrypted column is read or written; `reload`
+    lets a long-running process pick up keys rotated by another one."""
+    global _active, _reloader, _next_check
+    with _reload_lock:
+        _active, _reloader, _next_check = ring, reload, time.monotonic() + RELOAD_CHECK_S
+
+
+def fingerprint(key: str) -> str:
+    """A short, non-secret name for a key (safe to log)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def reload_keyring(*, force: bool = False) -> bool:
+    """Ask the reloader (at most every RELOAD_CHECK_S unless forced) for a newer ring; True when one was installed."""
+    global _active, _next_check
+    if _reloader is None:
+        return False
+    now = time.monotonic()
+    if not force and now < _next_check:
+        return False
+    with _reload_lock:
+        if not force and now < _next_check:
+            return False
+        _next_check = now + RELOAD_CHECK_S
+        try:
+            ring = _reloader()
+        except Exception as exc:  # a half-written or unreadable source: keep the ring we have, say so
+            log.error("could not reload the encryption keys (%s); keeping the current ones", type(exc).__name__)
+            return False
+        if ring is None or (_active is not None and ring.keys == _active.keys):
+            return False
+        _active = ring
+    log.warning("encryption keys reloaded: primary key %s, %s keys in the ring", fingerprint(ring.keys[0]),
+                len(ring.keys))
+    return True
 
 
 def current_keyring() -> KeyRing:
     if _active is None:
         raise KeysNotLoaded("encryption keys not loaded: build the app/CLI from settings (IVR_SECURITY__*)")
+    reload_keyring()
+    assert _active is not None
     return _active
+
+
+def decrypt(token: bytes) -> bytes:
+    """Decrypt with the active ring; when no key matches, reload the ring once (a rotation may have happened in
+    another process) and retry; still no key: KeysNotLoaded naming the setting, and an error in the log."""
+    try:
+        return current_keyring().decrypt(token)
+    except KeysNotLoaded:
+        if reload_keyring(force=True):
+            try:
+                return current_keyring().decrypt(token)
+            except KeysNotLoaded:
+                pass
+    assert _active is not None
+    log.error("a stored value needs an encryption key this process does not have (ring: %s): add it to "
+              "IVR_SECURITY__ENCRYPTION_KEYS (see `ivr keys status`)", ", ".join(fingerprint(k) for k in _active.keys))
+    raise KeysNotLoaded("cannot decrypt: none of the configured keys matches this value; add the key it was "
+                        "written with to IVR_SECURITY__ENCRYPTION_KEYS (`ivr keys status` lists what is needed)")
 
 
 def keyring_from_settings(settings: Any) -> KeyRing:
@@ -109,7 +180,7 @@ class EncryptedText(TypeDecorator[str]):
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return current_keyring().decrypt(value.encode("ascii")).decode()
+        return decrypt(value.encode("ascii")).decode()
 
 
 class EncryptedJSON(TypeDecorator[Any]):
@@ -126,4 +197,4 @@ class EncryptedJSON(TypeDecorator[Any]):
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        return json.loads(current_keyring().decrypt(value.encode("ascii")))
+        return json.loads(decrypt(value.encode("ascii")))

@@ -25,7 +25,7 @@ class MemberPreference(Base):
 
 
 class PinCredential(Base):
-    """A member's phone PIN as a salted scrypt hash (models.pins), with the lockout counter."""
+    """A member's phone PIN as a salted scrypt hash (models.pins); the lockout lives in PinGuard."""
 
     __tablename__ = "pin_credentials"
 
@@ -33,6 +33,18 @@ class PinCredential(Base):
     member_id: Mapped[str] = mapped_column(String(100), unique=True)
     # "scrypt$n$r$p$salt_hex$hash_hex"
     pin_hash: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PinGuard(Base):
+    """The wrong-PIN counter and lock of one thing a guesser could use: a membership ("member:<id>") or a calling
+    number ("phone:<HMAC>"). A PIN attempt counts against every guard of the caller (all memberships of the
+    person and the number they call from), so a member of two groups gets three guesses in total, not per group."""
+
+    __tablename__ = "pin_guards"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    # attempts counted so far, including ones still being checked (counted before the PIN is looked at)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

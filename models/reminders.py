@@ -34,7 +34,7 @@ class Reminder(Base):
     event_date: Mapped[date] = mapped_column(Date)
     event_time: Mapped[str | None] = mapped_column(String(5))
     loan_id: Mapped[str | None] = mapped_column(String(100))
-    # integer minor units; said only after the member's PIN (see dialogs/handlers/reminder.py)
+    # integer minor units; said only after the member's PIN (see dialogs/reminder_call.py)
     amount_minor: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     language: Mapped[str] = mapped_column(String(16))

@@ -10,7 +10,7 @@ from sqlalchemy import Column, Engine, Table, Text, func, inspect, select, tuple
 
 from models.all import metadata
 from models.crypto import EncryptedJSON, EncryptedText, KeyRing
-from models.recording_store import RecordingStore
+from models.recording_store import RecordingStore, read_spool
 
 # Rows per committed batch: small enough that an interruption loses little work, big enough to be quick.
 DEFAULT_BATCH = 500
@@ -140,4 +140,7 @@ def not_under_primary(engine: Engine, ring: KeyRing, store: RecordingStore, *,
         if count:
             left.values[table.name] = count
     left.files = sum(1 for p in store.files() if not ring.is_primary(p.read_bytes()))
+    # a spool (a call being recorded, or left by a crash until the next start recovers it) still needs the keys
+    # its chunks were written with: old keys are not retired while one does
+    left.files += sum(1 for p in store.spools() if any(not ring.is_primary(t) for t in read_spool(p).tokens))
     return left

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from nlu.config import NluSettings
+from nlu.process import die_with_parent
 
 log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +130,8 @@ def start(paths: RasaPaths, model: Path, *, port: int, timeout_s: float, log_dir
     cmd = [str(paths.rasa), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "-m", str(model)]
     started = time.monotonic()
     with log_file.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=paths.models.parent, env=_rasa_env(), stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=paths.models.parent, env=_rasa_env(), stdout=out, stderr=subprocess.STDOUT,
+                                preexec_fn=die_with_parent())  # Rasa must not outlive `ivr nlu serve`
     server = RasaServer(proc, f"http://127.0.0.1:{port}", log_file)
     deadline = started + timeout_s
     while time.monotonic() < deadline:

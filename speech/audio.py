@@ -12,9 +12,13 @@ import math
 import shutil
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from pydub import AudioSegment
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+# numpy and pydub are imported where they are used: commands that only print words (`ivr say`, `ivr nlu parse`)
+# and settings, which name the audio constants below, must not pay for loading them.
 
 with warnings.catch_warnings():  # stdlib audioop warns of its removal; audioop-lts provides it from Python 3.13
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -47,6 +51,8 @@ def _check_rate(rate: int) -> None:
 
 
 def _segment(pcm: bytes, rate: int, sample_width: int = SAMPLE_WIDTH, channels: int = 1) -> AudioSegment:
+    from pydub import AudioSegment
+
     return AudioSegment(data=bytes(pcm), sample_width=sample_width, frame_rate=rate, channels=channels)
 
 
@@ -92,6 +98,8 @@ def read_wav_bytes(data: bytes, name: str = "<bytes>") -> tuple[bytes, int]:
     (installed by scripts/setup.sh), which pydub drives.
     """
     try:
+        from pydub import AudioSegment
+
         seg = AudioSegment._from_safe_wav(io.BytesIO(data))
     except Exception as exc:  # pydub raises assorted errors for non-WAV / non-PCM data
         seg = _decode_with_ffmpeg(data, name, exc)
@@ -100,6 +108,8 @@ def read_wav_bytes(data: bytes, name: str = "<bytes>") -> tuple[bytes, int]:
 
 
 def _decode_with_ffmpeg(data: bytes, name: str, pcm_error: Exception) -> AudioSegment:
+    from pydub import AudioSegment
+
     if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         raise AudioFormatError(f"{name} is not a readable PCM WAV file ({pcm_error})") from pcm_error
     if shutil.which(AudioSegment.converter) is None:
@@ -153,6 +163,8 @@ def rms_dbfs(pcm: bytes) -> float:
     _check_pcm(pcm)
     if not pcm:
         return -math.inf
+    import numpy as np
+
     samples = np.frombuffer(bytes(pcm), dtype="<i2").astype(np.float64)
     rms = float(np.sqrt(np.mean(samples * samples)))
     if rms == 0.0:

@@ -13,14 +13,14 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 from models.crypto import KeyRing, KeysNotLoaded, keyring_from_settings
-from speech.tts.base import TtsEngine
+from speech.tts.base import BaseTtsEngine, TtsEngine, split_sentences
 from speech.tts.factory import tts_settings_of
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,34 @@ class PromptCache:
         finally:
             del self._inflight[key]
 
+    async def stream(self, engine: TtsEngine, text: str, lang: str, *, pii: bool = False) -> AsyncIterator[bytes]:
+        """Like get(), but on a miss the engine's audio is yielded sentence by sentence as it renders (the first
+        sentence plays while the rest render) and the whole rendering is stored once complete."""
+        key = self.key(engine, text, lang, pii)
+        pcm = self._memory.get(key)
+        if pcm is None and key not in self._inflight:
+            pcm = await asyncio.to_thread(self._read_disk, key, pii)
+            if pcm is not None:
+                self.stats.disk_hits += 1
+                self._remember(key, pcm)
+        elif pcm is not None:
+            self._memory.move_to_end(key)
+            self.stats.memory_hits += 1
+        if pcm is not None:
+            yield pcm
+            return
+        if key in self._inflight or len(split_sentences(text)) < 2:
+            yield await self.get(engine, text, lang, pii=pii)  # one sentence (or rendering already): no gain
+            return
+        self.stats.misses += 1
+        chunks: list[bytes] = []
+        async for chunk in _sentences(engine, text, lang):
+            chunks.append(chunk)
+            yield chunk
+        whole = b"".join(chunks)
+        await asyncio.to_thread(self._write_disk, key, pii, whole)
+        self._remember(key, whole)
+
     async def warm(self, engine_for: Callable[[str], TtsEngine], prompts: Iterable[tuple[str, str]],
                    progress: Callable[[int], None] | None = None) -> int:
         """Render static (non-PII) prompts, given as (lang, text), ahead of the first call; returns how many."""
@@ -181,3 +209,11 @@ class PromptCache:
             total -= size
             removed += 1
         return removed
+
+
+async def _sentences(engine: TtsEngine, text: str, lang: str) -> AsyncIterator[bytes]:
+    if isinstance(engine, BaseTtsEngine):
+        async for chunk in engine.stream(text, lang):
+            yield chunk
+        return
+    yield await engine.synthesize(text, lang)  # a Protocol-only engine without streaming

@@ -88,7 +88,8 @@ def test_the_contract_fails_when_a_lower_package_imports_ivr(tmp_path: Path) -> 
     for pkg in PACKAGES:
         (tmp_path / pkg).mkdir()
         (tmp_path / pkg / "__init__.py").write_text("")
-    (tmp_path / "speech" / "bad.py").write_text("def f():\n    from ivr.settings import Settings\n    return Settings\n")
+    bad = "def f():\n    from ivr.settings import Settings\n    return Settings\n"
+    (tmp_path / "speech" / "bad.py").write_text(bad)
     (tmp_path / "ivr" / "ok.py").write_text("import speech.bad\n")
     edges = package_edges(tmp_path)
     assert upward_imports(edges) == ["speech/bad.py"]

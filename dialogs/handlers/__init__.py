@@ -1,1 +1,1 @@
-"""One small module per dialog area: identify, language, group, pin, menu, figures, person (help/transfer), ladder."""
+"""One module per group of dialog states; each exports `STATES` (dialogs/flow.StateDef) and imports no other handler."""

@@ -1,86 +1,86 @@
-"""Who is calling: caller ID through the ledger, then (for members of several groups) which group."""
+"""Who is calling: caller ID through the ledger (or a typed number when it is hidden), then which group.
+
+The language is asked only when neither the member's remembered choice nor the ledger knows it.
+"""
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
-
-from dialogs.actions import Action, End
+from dialogs.actions import End
 from dialogs.context import Conversation, Input
 from dialogs.events import CallStarted
-from dialogs.handlers import pin
-from dialogs.handlers.ladder import group_options, listen_for, reprompt
+from dialogs.flow import StateDef, Step, goto
+from dialogs.ladder import group_options, listen_for, reprompt
 from dialogs.values import Count, Name
 from ledger_client.errors import LedgerError
 from ledger_client.types import Membership
 
-# A spoken group name matches when one of its words (4+ letters) is this close to a word the caller said.
-NAME_MATCH_SCORE = 80
-GENERIC_WORDS = {"group", "kikundi", "vsla", "women", "wanawake", "chama", "cha", "the"}
+LANGUAGES = ("en", "sw")
+# What networks put in the caller ID when the number is withheld.
+HIDDEN_CALLER_IDS = frozenset({"", "anonymous", "unknown", "restricted", "private", "withheld", "unavailable"})
 
 
-async def start(c: Conversation, event: CallStarted) -> list[Action]:
-    """Look the caller up; known members go to the language menu (unless remembered), others hear a kind word."""
+def hidden(caller: str) -> bool:
+    return caller.strip().lower() in HIDDEN_CALLER_IDS or not any(ch.isdigit() for ch in caller)
+
+
+async def start(c: Conversation, event: CallStarted, back: bool = False) -> list[Step]:
+    """Look the caller up; a hidden number is asked for; strangers hear a kind word."""
     c.caller = event.caller
     c.purpose = event.purpose
     await c.store.start_call(c.call_id, event.caller, event.direction, event.purpose, event.now or c.now())
+    if hidden(event.caller):
+        return [c.say("number_hidden"), goto("hidden_number")]
+    return await look_up(c, event.caller)
+
+
+async def look_up(c: Conversation, phone: str) -> list[Step]:
     try:
-        found = await c.timed_ledger(c.ledger.memberships(event.caller))
+        found = await c.timed_ledger(c.ledger.memberships(phone))
     except LedgerError:
         c.goto("ended")
         return [c.say("ledger_down"), End("ledger_down")]
     if not found.value.memberships:
-        c.goto("unknown")
-        return [c.say("unknown_caller"), listen_for(c, "unknown_caller")]
+        return [goto("unknown")]
     c.memberships = list(found.value.memberships)
     if not c.lang_fixed:
-        stored = await c.store.language_of(c.member_ids)
-        if stored not in ("en", "sw"):
-            c.after_language = "identify"
-            c.goto("language")
-            return [c.say("language_menu"), listen_for(c, "language_menu")]
-        c.lang = "sw" if stored == "sw" else "en"
-    return await identified(c)
+        known = await c.store.language_of(c.member_ids)
+        if known not in LANGUAGES:
+            known = next((m.language for m in c.memberships if m.language in LANGUAGES), None)
+        if known not in LANGUAGES:
+            return [goto("language", back_to="identify")]
+        c.lang = "sw" if known == "sw" else "en"
+    return [goto("identified")]
 
 
-async def identified(c: Conversation) -> list[Action]:
+async def identified(c: Conversation, back: bool = False) -> list[Step]:
     """Greet the member by first name, then choose the group (if several) and go on to the PIN."""
-    actions: list[Action] = [c.say("welcome_member", name=Name(c.memberships[0].first_name))]
+    greet = c.say("welcome_member", name=Name(c.memberships[0].first_name))
     if len(c.memberships) == 1:
-        return actions + await choose(c, c.memberships[0], announce=False)
-    return actions + ask_group(c)
+        return [greet, *await choose(c, c.memberships[0], announce=False)]
+    return [greet, goto("group")]
 
 
-def ask_group(c: Conversation) -> list[Action]:
-    c.goto("group")
-    return [c.say("group_choose", count=Count(len(c.memberships))), *group_options(c), listen_for(c, "group_choose")]
+async def ask_group(c: Conversation, back: bool = False) -> list[Step]:
+    return [c.say("group_choose", count=Count(len(c.memberships))), *group_options(c),
+            listen_for(c, "group_choose")]
 
 
-def match_group(text: str, memberships: list[Membership]) -> Membership | None:
-    """The one group whose name the caller said (fuzzy, per word); None when none or several match."""
-    said = [w for w in text.lower().replace(",", " ").split() if len(w) >= 3]
-    hits = []
-    for m in memberships:
-        words = [w for w in m.group_name.lower().split() if len(w) >= 4 and w not in GENERIC_WORDS]
-        best = max((fuzz.ratio(a, b) for a in said for b in words), default=0.0)
-        if best >= NAME_MATCH_SCORE:
-            hits.append(m)
-    return hits[0] if len(hits) == 1 else None
-
-
-async def on_group(c: Conversation, inp: Input) -> list[Action]:
+async def on_group(c: Conversation, inp: Input) -> list[Step]:
     if inp.kind == "none":
         return reprompt(c, "no_input")
+    if inp.reading is not None and inp.reading.intent == "change_language":
+        return [goto("language", back_to="group")]
     chosen: Membership | None = None
     if inp.kind == "digits" and inp.digits.isdigit() and 1 <= int(inp.digits) <= len(c.memberships):
         chosen = c.memberships[int(inp.digits) - 1]
-    elif inp.kind == "speech":
-        chosen = match_group(inp.text, c.memberships)
+    elif inp.reading is not None and inp.reading.phrase:
+        chosen = next((m for m in c.memberships if m.group_name == inp.reading.phrase), None)
     if chosen is None:
         return reprompt(c, "no_match")
     return await choose(c, chosen, announce=True)
 
 
-async def choose(c: Conversation, membership: Membership, *, announce: bool) -> list[Action]:
+async def choose(c: Conversation, membership: Membership, *, announce: bool) -> list[Step]:
     c.membership = membership
     try:
         c.group = await c.timed_ledger(c.ledger.group(membership.group_id))
@@ -89,5 +89,50 @@ async def choose(c: Conversation, membership: Membership, *, announce: bool) -> 
         return [c.say("ledger_down"), End("ledger_down")]
     await c.store.identify_call(c.call_id, member_id=membership.member_id, group_id=membership.group_id,
                                 name=membership.member_name, language=c.lang)
-    actions: list[Action] = [c.say("group_chosen", name=Name(membership.group_name))] if announce else []
-    return actions + await pin.enter(c)
+    said = [c.say("group_chosen", name=Name(membership.group_name))] if announce else []
+    return [*said, goto("pin")]
+
+
+async def ask_number(c: Conversation, back: bool = False) -> list[Step]:
+    return [c.say("number_ask"), listen_for(c, "number_ask")]
+
+
+async def on_number(c: Conversation, inp: Input) -> list[Step]:
+    """The caller types the number their group knows; the PIN still guards every figure."""
+    if inp.kind == "none":
+        return reprompt(c, "no_input")
+    digits = inp.digits if inp.kind == "digits" else ""
+    if len(digits) < 7 or not digits.isdigit():
+        return reprompt(c, "no_match")
+    c.caller = "+" + digits if not digits.startswith("0") else digits
+    return await look_up(c, c.caller)
+
+
+async def unknown(c: Conversation, back: bool = False) -> list[Step]:
+    return [c.say("unknown_caller"), c.say("unknown_options"), listen_for(c, "unknown_options")]
+
+
+async def on_unknown(c: Conversation, inp: Input) -> list[Step]:
+    """An unknown number may reach a person or end the call; anything else walks down the ladder."""
+    if inp.kind == "none":
+        return reprompt(c, "no_input")
+    intent = inp.reading.intent if inp.reading is not None else None
+    if intent == "help":
+        c.failures = 0
+        return await unknown(c)
+    if intent == "change_language":
+        return [goto("language", back_to="unknown")]
+    return reprompt(c, "no_match")
+
+
+async def _starts_only(c: Conversation, inp: Input) -> list[Step]:
+    raise RuntimeError("this state has no question of its own")
+
+
+STATES = (
+    StateDef("identify", start, _starts_only),
+    StateDef("identified", identified, _starts_only),
+    StateDef("group", ask_group, on_group),
+    StateDef("hidden_number", ask_number, on_number),
+    StateDef("unknown", unknown, on_unknown),
+)

@@ -1,68 +1,101 @@
-"""The main menu: speech and keypad at the same prompt; figures only after the PIN, the rest for everyone."""
+"""The menu states (main level, "more choices", help): speech and keypad at the same prompt, from the menu table.
+
+Figures only after the PIN; a caller without one (or whose PIN entry is paused) hears why, kindly, and what
+they can still do.
+"""
 
 from __future__ import annotations
 
-from dialogs.actions import Action, Say
+from dialogs.actions import Say
 from dialogs.context import Conversation, Input
-from dialogs.handlers import figures, language, meeting, person
-from dialogs.handlers.ladder import listen_for, reprompt
+from dialogs.flow import StateDef, Step, goto
+from dialogs.ladder import listen_for, reprompt
+from dialogs.menu import Level, MenuItem, announced, by_intent, by_key
+from dialogs.values import Time
 from ledger_client.errors import LedgerError
 
-KEYS = {"1": "savings", "2": "loan", "3": "meeting", "4": "fines", "5": "social", "6": "group",
-        "7": "language", "8": "repeat", "9": "help", "0": "person", "*": "goodbye"}
-INTENTS = {"check_savings": "savings", "check_loan": "loan", "next_meeting": "meeting", "check_fines": "fines",
-           "social_fund": "social", "group_position": "group", "change_language": "language", "repeat": "repeat",
-           "help": "help", "speak_to_person": "person", "goodbye": "goodbye"}
-# Personal or group figures: only after a correct PIN. The meeting time and place are not private.
-PRIVATE = {"savings", "loan", "fines", "social", "group"}
+FOOTER = {"main": "menu_footer", "more": "menu_more_footer"}
 
 
-def enter(c: Conversation) -> list[Action]:
-    if start := meeting.line_start(c):  # the meeting line: officers go straight to recording after the PIN
-        return start
-    c.goto("menu")
-    prompt = "menu_main" if c.authenticated else "menu_limited"
-    return [c.say(prompt), listen_for(c, prompt)]
+def offer(c: Conversation, level: Level) -> list[Say]:
+    """The choices of `level` said one line each, then the keys that work everywhere."""
+    if level == "main" and not c.authenticated:
+        return [c.say("menu_limited")]
+    return [*(c.say(i.prompt) for i in announced(c, level) if i.prompt), c.say(FOOTER[level])]
 
 
-def choice_of(inp: Input) -> str | None:
-    if inp.kind == "digits":
-        return KEYS.get(inp.digits[:1])
-    return INTENTS.get(inp.intent or "")
+async def enter_main(c: Conversation, back: bool = False) -> list[Step]:
+    c.menu_level = "main"
+    said = offer(c, "main")
+    c.last_content = []
+    return [*said, listen_for(c, said[0].prompt_id)]
 
 
-async def on_menu(c: Conversation, inp: Input) -> list[Action]:
-    if inp.kind == "none":
-        return reprompt(c, "no_input")
-    if meeting.wants_recording(inp):
-        return meeting.start(c)
-    choice = choice_of(inp)
-    if choice is None:
-        return reprompt(c, "no_match")
-    c.failures = 0
-    return await do(c, choice)
+async def enter_more(c: Conversation, back: bool = False) -> list[Step]:
+    c.menu_level = "more"
+    said = offer(c, "more")
+    return [*said, listen_for(c, said[0].prompt_id)]
 
 
-def _then_listen(c: Conversation, said: list[Say]) -> list[Action]:
+async def enter_help(c: Conversation, back: bool = False) -> list[Step]:
+    c.goto("menu" if c.menu_level == "main" else "menu_more")
+    return answered(c, [c.say("help")])
+
+
+def answered(c: Conversation, said: list[Say]) -> list[Step]:
+    """An answer, then "anything else?" (which offers star to hear it again)."""
     c.last_content = said
     return [*said, c.say("anything_else"), listen_for(c, "anything_else")]
 
 
-async def do(c: Conversation, choice: str) -> list[Action]:
-    if choice in PRIVATE and not c.authenticated:
-        return [c.say("figures_need_pin"), c.say("menu_limited"), listen_for(c, "menu_limited")]
-    if choice in figures.READERS:
-        try:
-            said = await figures.READERS[choice](c)
-        except LedgerError:
-            return [c.say("ledger_down"), c.say("anything_else"), listen_for(c, "anything_else")]
-        return _then_listen(c, said)
-    if choice == "language":
-        return language.ask(c)
-    if choice == "repeat":
-        return _then_listen(c, c.last_content) if c.last_content else enter(c)
-    if choice == "help":
-        return _then_listen(c, [c.say("help")])
-    if choice == "person":
-        return await person.transfer(c)
-    return person.goodbye(c)
+def _choice(c: Conversation, inp: Input) -> MenuItem | None:
+    level: Level = "more" if c.state == "menu_more" else "main"
+    if inp.kind == "digits":
+        return by_key(c, inp.digits[:1], level)
+    if inp.reading is not None and inp.reading.intent:
+        return by_intent(c, inp.reading.intent, level)
+    return None
+
+
+async def on_menu(c: Conversation, inp: Input) -> list[Step]:
+    if inp.kind == "none":
+        return reprompt(c, "no_input")
+    item = _choice(c, inp)
+    if item is None:
+        return reprompt(c, "no_match")
+    c.failures = 0
+    return await do(c, item)
+
+
+async def do(c: Conversation, item: MenuItem) -> list[Step]:
+    if item.needs_pin and not c.authenticated:
+        return [*private_figures(c), *await enter_main(c)]
+    if item.goto is not None:
+        return [goto(item.goto, back=item.intent == "go_back")] if item.goto != "language" else \
+            [goto("language", back_to=c.state)]
+    assert item.reader is not None
+    try:
+        said = await item.reader(c)
+    except LedgerError:
+        return [c.say("ledger_down"), c.say("anything_else"), listen_for(c, "anything_else")]
+    return answered(c, said)
+
+
+def private_figures(c: Conversation) -> list[Say]:
+    """Why figures are not said: PIN entry paused (until when), or no PIN yet."""
+    until = c.pin_locked_until
+    if until is not None and until > c.now():
+        local = until.astimezone(c.zone())
+        return c.says("figures_locked", time=Time(local.time().replace(second=0, microsecond=0)))
+    return [c.say("figures_need_pin")]
+
+
+async def _no_input(c: Conversation, inp: Input) -> list[Step]:
+    raise RuntimeError("the help state only speaks")
+
+
+STATES = (
+    StateDef("menu", enter_main, on_menu),
+    StateDef("menu_more", enter_more, on_menu, back="menu"),
+    StateDef("help", enter_help, _no_input),
+)

@@ -59,6 +59,7 @@ NOT_NAMES = {"on", "in", "at", "her", "his", "paid", "took", "loan", "everyone",
 MIN_NAME_SCORE = 70.0  # nlu's name_min_score default
 AMBIGUITY_MARGIN = 8.0  # name scores this close to the best one are asked about ("Mary A or Mary W?")
 FULL_NAME_SCORE = 99.0  # an exact full-name (or nickname) match outranks a first-name-only match
+SURE_NAME_SCORE = 90.0  # a name heard alone and matched less surely than this is checked ("I heard ...")
 
 Command = Literal["undo", "read_all", "total", "finish"]
 

@@ -74,9 +74,9 @@ def tx_say(c: Conversation, e: StoredEntry | Pending, currency: str) -> Say:
     return c.say(f"meeting_tx_{kind}", name=Name(name), amount=Money(amount, currency))
 
 
-def bulk_say(c: Conversation, kind: str, amount: int, members: int, currency: str) -> Say:
-    return c.say(f"meeting_bulk_{kind}", amount=Money(amount, currency), count=Count(members),
-                 total=Money(amount * members, currency))
+def bulk_say(c: Conversation, kind: str, amount: int, members: int, currency: str) -> list[Say]:
+    return c.says(f"meeting_bulk_{kind}", amount=Money(amount, currency), count=Count(members),
+                  total=Money(amount * members, currency))
 
 
 def totals_says(c: Conversation, entries: Sequence[StoredEntry], currency: str) -> list[Say]:

@@ -139,8 +139,13 @@ class AmiClient:
         caller_id: str | None = None,
         variables: Mapping[str, str] | None = None,
         ring_s: float | None = None,
+        channel_id: str | None = None,
     ) -> PendingOriginate:
-        """Queue an outbound call (`Async: true`); channel variables ride as one `Variable: K=V` line each."""
+        """Queue an outbound call (`Async: true`); channel variables ride as one `Variable: K=V` line each.
+
+        `channel_id` becomes the outbound channel's Uniqueid (`ChannelId`), so its events — the Hangup of a busy
+        or unanswered attempt above all, whose OriginateResponse carries no Uniqueid — can be matched to the call.
+        """
         fields: list[tuple[str, str]] = [
             ("Channel", channel),
             ("Context", context or self._s.outbound_context),
@@ -151,6 +156,8 @@ class AmiClient:
         ]
         if caller_id:
             fields.append(("CallerID", caller_id))
+        if channel_id:
+            fields.append(("ChannelId", channel_id))
         for key, value in (variables or {}).items():
             if not _VAR_NAME.match(key):
                 raise ValueError(f"invalid channel variable name {key!r}")

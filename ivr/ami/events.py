@@ -58,6 +58,16 @@ class AmiEvent:
     def action_id(self) -> str:
         return self.message.action_id
 
+    @property
+    def variables(self) -> dict[str, str]:
+        """Channel variables named in manager.conf `channelvars`, one `ChanVariable: NAME=value` line each."""
+        out: dict[str, str] = {}
+        for line in self.message.get_all("ChanVariable"):
+            name, sep, value = line.partition("=")
+            if sep:
+                out[name] = value
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class OriginateResponse(AmiEvent):

@@ -57,12 +57,12 @@ async def register_call(
     x_ivr_token: Annotated[str | None, Header()] = None,
 ) -> PlainTextResponse:
     expected = settings.calls.register_token.get_secret_value()
-    if expected:
-        if not hmac.compare_digest((x_ivr_token or "").encode(), expected.encode()):
-            log.warning("call registration refused: wrong or missing X-IVR-Token")
-            return PlainTextResponse(REFUSED, status_code=403)
-    elif settings.env != "development":
-        log.error("call registration refused: set IVR_CALLS__REGISTER_TOKEN (required outside development)")
+    if not expected:  # load_settings() generates it in development and requires it elsewhere (ivr.secrets)
+        log.error("call registration refused: IVR_CALLS__REGISTER_TOKEN is empty (settings not built by "
+                  "load_settings?)")
+        return PlainTextResponse(REFUSED, status_code=403)
+    if not hmac.compare_digest((x_ivr_token or "").encode(), expected.encode()):
+        log.warning("call registration refused: wrong or missing X-IVR-Token")
         return PlainTextResponse(REFUSED, status_code=403)
     try:
         form = parse_registration(await request.body())

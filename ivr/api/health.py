@@ -19,6 +19,9 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
         "status": "ok",
         "audiosocket": f"{s.audiosocket.host}:{runtime.audiosocket.port}",
         "asr": {lang: engine.name for lang, engine in asr.engines.items()},
+        # who speaks each language: the engine, its voice, and the configured engine when it had to fall back
+        "tts": {lang: {"engine": v.engine, "voice": v.voice, "configured": v.configured, "fallback": v.fell_back}
+                for lang, v in runtime.speaker.voices().items()},
         "notes": runtime.notes,
     }
 

@@ -19,10 +19,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security,
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel
 
+from ivr.callbacks.stats import callback_stats
 from ivr.reminders.service import Reminders
 from ivr.reminders.stats import campaign_stats
 from ivr.reminders.store import ALL_SCOPE
 from ivr.settings import Settings
+from ivr.sms.stats import sms_stats
 from ledger_client.errors import LedgerError
 from models.base import utcnow
 
@@ -98,7 +100,10 @@ async def preview(_caller: ReaderDep, svc: RemindersDep,
 @router.get("/stats")
 async def stats(_caller: ReaderDep, svc: RemindersDep, campaign: str | None = None) -> dict[str, Any]:
     found = await asyncio.to_thread(campaign_stats, svc.store.sessions, campaign)
-    return {"campaigns": [st.to_json() for st in found]}
+    callbacks = await asyncio.to_thread(callback_stats, svc.store.sessions)
+    sms = await asyncio.to_thread(sms_stats, svc.store.sessions)
+    # missed-call callbacks and reminder SMS beside the call campaigns (counts only)
+    return {"campaigns": [st.to_json() for st in found], "callbacks": callbacks.to_json(), "sms": sms}
 
 
 @router.post("/pause")

@@ -81,7 +81,7 @@ class AudioTransport:
         self.sample_rate = sample_rate
         self.frame_s = frame_ms / 1000
         self.frame_bytes = sample_rate * frame_ms // 1000 * SAMPLE_WIDTH_BYTES
-        self._silence = encode(self._kind, bytes(self.frame_bytes))
+        self._silence = self._encode_audio(bytes(self.frame_bytes))
         self._late_s = late_ms / 1000
         self._clock = clock
         self._queue: collections.deque[_Playback] = collections.deque()
@@ -89,6 +89,16 @@ class AudioTransport:
         self._closed = asyncio.Event()
         self.hung_up = False  # True once the IVR sent 0x00
         self.metrics = TransportMetrics()
+
+    # --- the wire: AudioSocket frames here; another transport (the browser's WebSocket) overrides these two ----------
+
+    def _encode_audio(self, pcm: bytes) -> bytes:
+        """One 20 ms frame as written to the wire (an AudioSocket audio frame of this rate's kind)."""
+        return encode(self._kind, pcm)
+
+    def _encode_hangup(self) -> bytes:
+        """What ends the call on the wire (AudioSocket 0x00); empty when the transport reports the end itself."""
+        return encode_hangup()
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
 
@@ -120,7 +130,9 @@ class AudioTransport:
         self.hung_up = True
         await self.close()
         try:
-            self._writer.write(encode_hangup())
+            wire = self._encode_hangup()
+            if wire:
+                self._writer.write(wire)
             await self._writer.drain()
         except ConnectionError:
             pass
@@ -178,7 +190,7 @@ class AudioTransport:
                     if not item.done.done():
                         item.done.set_result(True)
                 self.metrics.audio_frames += 1
-                return encode(self._kind, pcm)
+                return self._encode_audio(pcm)
             self._queue.popleft()
         self.metrics.silence_frames += 1
         return self._silence

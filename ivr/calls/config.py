@@ -17,9 +17,12 @@ class CallSettings(BaseModel):
     # Calls admitted at once (registered + connected); beyond this registration answers "refused" and the
     # dialplan plays ss-noservice, instead of every caller getting a slow, stuttering bot.
     max_calls: int = Field(default=60, ge=1)
-    # Shared secret Asterisk sends as `X-IVR-Token` (CURLOPT httpheader); empty = not checked (development only:
-    # outside development an empty token refuses every registration).
+    # Shared secret Asterisk sends as `X-IVR-Token` (res_curl.conf httpheader): generated into the secrets file in
+    # development (`register_token`), required elsewhere; a registration without it is refused.
     register_token: SecretStr = SecretStr("")
+    # A short rising tone after the prompt wherever the caller is expected to speak (not at keypad-only questions):
+    # a caller who cannot read the menu hears when it is their turn.
+    earcon: bool = True
     # Timers (no-input, inter-digit, gap) are checked at least this often while no frame arrives.
     tick_ms: int = Field(default=50, ge=10, le=500)
     # Inbound frames whose arrival is within this of the previous frame's end are treated as contiguous:

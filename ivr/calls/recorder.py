@@ -21,7 +21,6 @@ import asyncio
 import io
 import logging
 import os
-import struct
 import time
 import uuid
 import wave
@@ -29,26 +28,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.meeting.sql import CONSENT_KIND
+from models import crypto
 from models.crypto import KeyRing, current_keyring
-from models.members import ConsentRecord
-from models.recording_store import RecordingStore, add_recording
+from models.recording_store import RecordingStore, add_recording, read_spool, spool_header, spool_record
 
 log = logging.getLogger(__name__)
 # Caller frames can arrive up to a few hundred ms late (TCP bursts); audio older than this is final and spooled.
 WINDOW_S = 1.0
-_LEN = struct.Struct(">I")
 
 
 class CallRecorder:
     """Mixes both directions of one call on a shared clock; `wav()` returns the whole recording (or None)."""
 
     def __init__(self, *, spool_dir: Path, t0: float, sample_rate: int = 8000, keyring: KeyRing | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, call_id: uuid.UUID | None = None) -> None:
         self.rate = sample_rate
+        self.call_id = call_id
         self.t0 = t0
         self._clock = clock
         self._spool_dir = Path(spool_dir)
@@ -76,7 +73,8 @@ class CallRecorder:
         self._spool_dir.mkdir(parents=True, exist_ok=True)
         self._spool = self._spool_dir / f"{uuid.uuid4().hex}.spool"
         fd = os.open(self._spool, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(spool_header(self.call_id, self.rate, self._start))
         log.info("recording started (consent granted)")
 
     def discard(self) -> None:
@@ -135,7 +133,7 @@ class CallRecorder:
         token = self.ring.encrypt(np.clip(samples, -32768, 32767).astype("<i2").tobytes())
         assert self._spool is not None
         with open(self._spool, "ab") as fh:
-            fh.write(_LEN.pack(len(token)) + token)
+            fh.write(spool_record(token))
 
     # --- the result --------------------------------------------------------------------------------------------
 
@@ -152,9 +150,8 @@ class CallRecorder:
             w.setsampwidth(2)
             w.setframerate(self.rate)
             w.writeframes(bytes(self._start * 2))
-            with open(self._spool, "rb") as fh:
-                while head := fh.read(_LEN.size):
-                    w.writeframes(self.ring.decrypt(fh.read(_LEN.unpack(head)[0])))
+            for token in read_spool(self._spool).tokens:
+                w.writeframes(self._keyring.decrypt(token) if self._keyring else crypto.decrypt(token))
             tail = np.zeros(total - self._base, dtype=np.int32)
             tail[: len(self._buf)] = self._buf
             w.writeframes(np.clip(tail, -32768, 32767).astype("<i2").tobytes())
@@ -168,21 +165,12 @@ class Recordings:
     def __init__(self, *, sessions: sessionmaker[Session], store: RecordingStore) -> None:
         self._sessions = sessions
         self.store = store
-        self.spool_dir = store.root / ".spool"
+        self.spool_dir = store.spool_dir
 
-    def recorder(self, t0: float, sample_rate: int = 8000) -> CallRecorder:
-        return CallRecorder(spool_dir=self.spool_dir, t0=t0, sample_rate=sample_rate)
-
-    async def consent(self, call_id: uuid.UUID) -> bool | None:
-        """The call's latest `meeting_recording` consent answer (None: not asked yet)."""
-
-        def run() -> bool | None:
-            with self._sessions() as s:
-                return s.scalar(select(ConsentRecord.granted).where(
-                    ConsentRecord.call_id == call_id, ConsentRecord.kind == CONSENT_KIND)
-                    .order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc()).limit(1))
-
-        return await asyncio.to_thread(run)
+    def recorder(self, t0: float, sample_rate: int = 8000, *, call_id: uuid.UUID | None = None) -> CallRecorder:
+        """A call's recorder; pass `call_id` so a spool left by a crash is recovered into that call's recording
+        (without it the recovered audio is kept as an orphan file)."""
+        return CallRecorder(spool_dir=self.spool_dir, t0=t0, sample_rate=sample_rate, call_id=call_id)
 
     async def save(self, call_id: uuid.UUID, recorder: CallRecorder) -> int | None:
         """Store what `recorder` kept (encrypted file + Recording row); the row id, or None when nothing was kept."""

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dialogs.actions import Action, End, Listen, Say, Transfer
+from dialogs import events
+from dialogs.actions import Action, End, Listen, Record, Say, Transfer
 from dialogs.engine import Dialog
-from dialogs.events import CallStarted, HangUp, Utterance
-from dialogs.prompts import render
+from dialogs.events import CallStarted, Utterance
+from dialogs.prompts import plan as render_plan
 from ivr.audiosocket.transport import AudioTransport
 from ivr.calls.config import CallSettings
 from ivr.calls.engines import HearingPlan
@@ -112,6 +113,7 @@ class CallSession:
         self._sink: object | None = None  # a softphone shows both sides' words; AudioSocket has no screen
         self._label = str(info.call_id)
         self._recorder: CallRecorder | None = None
+        self._spoke = False  # a prompt was played since the last Listen began (the earcon follows it)
 
     # --- AudioSocket CallHandler ----------------------------------------------------------------------------------
 
@@ -171,7 +173,8 @@ class CallSession:
         dialog = self.deps.new_dialog(self.info.call_id)
         hung_up = False
         if self.deps.recordings is not None:  # time zero = the Call row's started_at, so entry offsets point into it
-            self._recorder = self.deps.recordings.recorder(time.monotonic(), self._media_rate())
+            self._recorder = self.deps.recordings.recorder(time.monotonic(), self._media_rate(),
+                                                             call_id=self.info.call_id)
         try:
             actions = await dialog.handle(CallStarted(self.info.caller, direction=self.info.direction,  # type: ignore[arg-type]
                                                       purpose=self.info.purpose))
@@ -184,6 +187,7 @@ class CallSession:
                     self.outcome = "ended"
                     await self._hangup()
                     break
+                self._earcon_before(listen)
                 turn = await self._listen_turn(listen, dialog.lang)
                 event = await turn.run()
                 if isinstance(event, Utterance) and event.transcript:
@@ -192,7 +196,6 @@ class CallSession:
                     hung_up = True
                     break
                 actions = await dialog.handle(event)
-                await self._follow_consent(dialog)
                 await self._after_turn(turn, actions, dialog.lang)
         except asyncio.CancelledError:
             hung_up = True
@@ -207,7 +210,7 @@ class CallSession:
             try:
                 if hung_up or self.outcome in (None, "failed"):
                     with contextlib.suppress(Exception):
-                        await asyncio.shield(dialog.handle(HangUp()))  # stores the outcome
+                        await asyncio.shield(dialog.handle(events.Hangup()))  # stores the outcome
                 await self._save_recording()
             finally:
                 self.outcome = self.outcome or "hangup"
@@ -218,19 +221,19 @@ class CallSession:
     def _media_rate(self) -> int:
         return int(getattr(self._media, "sample_rate", 8000) or 8000)
 
-    async def _follow_consent(self, dialog: Dialog) -> None:
-        """Keep audio only while the call's latest meeting-recording consent is granted (asked in the meeting)."""
-        rec, recordings = self._recorder, self.deps.recordings
-        if rec is None or recordings is None or dialog.state != "meeting":
+    @property
+    def recorder(self) -> CallRecorder | None:
+        """The call's recorder while recording is possible (RecordedMedia copies bot audio into it)."""
+        return self._recorder
+
+    def _record(self, action: Record) -> None:
+        """The dialog's word on recording consent: keep audio from now on, or stop and discard what was kept."""
+        rec = self._recorder
+        if rec is None:
             return
-        try:
-            granted = await recordings.consent(self.info.call_id)
-        except Exception:
-            log.exception("call %s: consent lookup failed; not recording", self._label)
-            granted = False
-        if granted:
+        if action.on:
             rec.start()
-        elif granted is False and rec.keeping:
+        else:
             rec.discard()
 
     async def _save_recording(self) -> None:
@@ -242,6 +245,14 @@ class CallSession:
         except Exception:
             log.exception("call %s: could not store the recording", self._label)
             rec.discard()
+
+    def _earcon_before(self, listen: Listen) -> None:
+        """The "your turn" tone after a prompt, where an answer may be spoken (never at keypad-only questions)."""
+        spoke, self._spoke = self._spoke, False
+        if spoke and listen.speech and self.deps.settings.earcon and self._playout is not None:
+            earcon = getattr(self.deps.speaker, "earcon", None)
+            if earcon is not None:
+                self._playout.play(earcon(), interruptible=True)
 
     async def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
         self.inbox.drop_audio_before(time.monotonic())  # caller audio heard while the bot was thinking
@@ -276,11 +287,19 @@ class CallSession:
             if self.inbox.hangup is not None:
                 return first
             if isinstance(action, Say):
-                text = render(action.prompt_id, action.values, action.lang or lang)
-                self._show("bot", text)
-                pcm = await self.deps.speaker.say(text, action.lang or lang, pii=bool(action.values))
-                due = self._playout.play(trim_leading_silence(pcm), interruptible=action.interruptible)
-                first = due if first is None else first
+                plan = render_plan(action.prompt_id, action.values, action.lang or lang)
+                self._show("bot", plan.text)
+                barge_ins, lead = self._playout.barge_ins, True
+                async with contextlib.aclosing(self.deps.speaker.stream(plan)) as pieces:  # plays from piece one
+                    async for pcm in pieces:
+                        if self.inbox.hangup is not None or self._playout.barge_ins != barge_ins:
+                            break  # the caller hung up or cut in: the rest of this prompt is not wanted
+                        due = self._playout.play(trim_leading_silence(pcm) if lead else pcm,
+                                                 interruptible=action.interruptible)
+                        first, lead = (due if first is None else first), False
+                        self._spoke = True
+            elif isinstance(action, Record):
+                self._record(action)
             elif isinstance(action, Transfer):
                 await self._transfer(action)
             elif isinstance(action, End):
@@ -343,13 +362,13 @@ class RecordedMedia:
         return self.inner.queued_frames
 
     def send_audio(self, pcm: bytes) -> PlaybackHandle:
-        rec = self._session._recorder
+        rec = self._session.recorder
         if rec is not None:
             rec.bot(pcm, time.monotonic() + self.inner.queued_frames * FRAME_S)
         return self.inner.send_audio(pcm)
 
     def flush(self) -> int:
-        rec = self._session._recorder
+        rec = self._session.recorder
         if rec is not None:
             rec.cut_bot_after(time.monotonic())
         return self.inner.flush()

@@ -35,5 +35,5 @@ def current(ctx: typer.Context) -> None:
         engine.dispose()
     console.print(f"current: {', '.join(sorted(have)) or '(empty)'}  head: {', '.join(sorted(head))}")
     if have != head:
-        console.print("run `ivr db upgrade` to apply pending migrations")
+        console.print("run `bin/ivr db upgrade` to apply pending migrations")
         raise typer.Exit(1)

@@ -117,4 +117,7 @@ def serve(ctx: typer.Context) -> None:
     where = f"http://{cfg.host}:{cfg.port}/v1"
     console.print(f"core ledger on {where} (OpenAPI: /docs), database {safe_url(cfg.database_url)}")
     # No access log: query strings carry phone numbers, which are never logged.
-    uvicorn.run(create_app(cfg.database_url), host=cfg.host, port=cfg.port, log_level="warning", access_log=False)
+    from ivr.cli.serve import uvicorn_log_config
+
+    uvicorn.run(create_app(cfg.database_url), host=cfg.host, port=cfg.port, log_level="warning", access_log=False,
+                log_config=uvicorn_log_config())  # its tracebacks may quote SQL parameters: redacted

@@ -27,7 +27,7 @@ def install(
     force: bool = typer.Option(False, help="Replace an installed model."),
 ) -> None:
     """Download, verify and unpack a model into <speech.models_dir>/<engine>/<lang>."""
-    settings = settings_of(ctx)
+    settings = settings_of(ctx, secrets=False)
     try:
         dest = install_vosk_model(lang, settings.speech.models_dir, url=url, sha256=sha256, force=force)
     except ModelInstallError as exc:

@@ -25,8 +25,12 @@ err = Console(stderr=True)
 
 
 def _paths(ctx: typer.Context) -> server.RasaPaths:
-    s = settings_of(ctx)
+    s = settings_of(ctx, secrets=False)
     return server.rasa_paths(s.nlu, s.data_dir)
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    sys.exit(0)  # unwinds through `finally`, which stops Rasa (a training run stops with its process)
 
 
 def _fail(msg: str) -> typer.Exit:
@@ -50,9 +54,10 @@ def train(
 @app.command()
 def serve(ctx: typer.Context, port: int = typer.Option(0, help="Port (default: the one in IVR_NLU__URL).")) -> None:
     """Train if needed, then run `rasa run --enable-api` on 127.0.0.1 until Ctrl-C."""
-    s = settings_of(ctx)
+    s = settings_of(ctx, secrets=False)
     paths = _paths(ctx)
     port = port or urlparse(s.nlu.url).port or 5005
+    signal.signal(signal.SIGTERM, _terminate)  # from here on: the stack's stop or its parent-death signal
     try:
         with err.status("training the Rasa NLU model if its data changed..."):
             model = server.train(paths)
@@ -62,7 +67,6 @@ def serve(ctx: typer.Context, port: int = typer.Option(0, help="Port (default: t
     except (server.RasaNotInstalled, server.RasaFailed) as exc:
         raise _fail(str(exc)) from None
     err.print(f"rasa ready at {rasa.url} in {rasa.startup_s:.1f} s (model {model.name}); Ctrl-C stops it")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         rasa.process.wait()
     except KeyboardInterrupt:
@@ -83,7 +87,7 @@ def parse(
     no_fallback: bool = typer.Option(False, "--no-fallback", help="Fail instead of using the keyword fallback."),
 ) -> None:
     """Parse one utterance through the running Rasa server and print the JSON result."""
-    s = settings_of(ctx)
+    s = settings_of(ctx, secrets=False)
     if lang not in LANGS:
         raise _fail(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     day = date.fromisoformat(today) if today else date.today()
@@ -101,7 +105,7 @@ def parse(
     try:
         typer.echo(json.dumps(asyncio.run(run()), indent=2, ensure_ascii=False))
     except NluUnavailable as exc:
-        raise _fail(f"{exc} (start it with `ivr nlu serve` or set IVR_NLU__URL)") from None
+        raise _fail(f"{exc} (start it with `bin/ivr nlu serve` or set IVR_NLU__URL)") from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
 

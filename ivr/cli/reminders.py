@@ -6,6 +6,7 @@ import asyncio
 import csv
 import json
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -18,12 +19,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from ivr.ami import AmiError
+from ivr.callbacks.stats import callback_stats
 from ivr.cli.common import settings_of
 from ivr.reminders.runner import RemindersDisabled
 from ivr.reminders.service import Reminders, reminders_service
 from ivr.reminders.stats import campaign_stats
 from ivr.reminders.store import ALL_SCOPE
 from ivr.settings import Settings
+from ivr.sms.reminders import SmsReminders, reminder_sms, run_campaign
+from ivr.sms.stats import sms_stats
 from ledger_client.errors import LedgerError
 from models.base import utcnow
 
@@ -100,16 +104,27 @@ def run(ctx: typer.Context, at: AtOption = None,
     if every and moment is not None:
         _fail("--every runs on the real clock: drop --at")
 
+    clock = (lambda: moment) if moment is not None else utcnow
+
     async def work(svc: Reminders) -> None:
         assert svc.runner is not None
+        async with AsyncExitStack() as stack:
+            sms = await stack.enter_async_context(reminder_sms(settings, svc, clock)) if settings.sms.enabled else None
+            await _campaigns(svc, sms)
+
+    async def _campaigns(svc: Reminders, sms: SmsReminders | None) -> None:
         while True:
             columns = (TextColumn("reminder calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
             with Progress(*columns, console=console, transient=False) as bar:
                 task = bar.add_task("calls", total=None)
-                report = await svc.runner.run(progress=partial(_advance, bar, task))
+                report, sms_sent = await run_campaign(svc, sms, clock=clock, enabled=settings.reminders.enabled,
+                                                      progress=partial(_advance, bar, task))
             outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "none"
             console.print(f"{report.new} new reminder(s) planned; {len(report.dials)} call(s) placed; outcomes: "
                           f"{outcomes}; at most {report.max_concurrent} at once.")
+            if sms is not None:
+                console.print(f"{sms_sent.primary} reminder SMS (chosen channel), {sms_sent.fallback} after "
+                              "unanswered calls.")
             if not every:
                 return
             await asyncio.sleep(every)
@@ -150,6 +165,20 @@ def stats(ctx: typer.Context, campaign: Annotated[str | None, typer.Option(help=
         table.add_row(st.campaign, *(str(n) for n in (st.reminders, st.called, st.reached, st.listened, st.confirmed,
                                                        st.opted_out, st.pending, st.gave_up, st.expired)), causes)
     console.print(table)
+    _reach_stats(settings_of(ctx))
+
+
+def _reach_stats(settings: Settings) -> None:
+    """Missed-call callbacks and SMS beside the reminder calls."""
+    cb, sms = _with(settings, lambda svc: asyncio.gather(asyncio.to_thread(callback_stats, svc.store.sessions),
+                                                         asyncio.to_thread(sms_stats, svc.store.sessions)))
+    drops = ", ".join(f"{k} {v}" for k, v in cb.by_disposition.items()) or "-"
+    console.print(f"missed-call callbacks: {cb.missed_calls} drop(s) ({drops}); {cb.called_back} called back, "
+                  f"{cb.answered} answered, {cb.no_answer} not answered, {cb.retries} retries, {cb.gave_up} gave up, "
+                  f"{cb.pending} pending")
+    for purpose, statuses in sorted(sms["outbox"].items()):
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+        console.print(f"SMS {purpose.replace('_', ' ')}: {counts}")
 
 
 @app.command("opt-in")

@@ -123,7 +123,7 @@ def say(
     country: bool = typer.Option(False, "--country", help="Name the country with --money (Kenyan shillings)."),
     out: Path | None = typer.Option(None, "--out", help="Also synthesise the words to this 8 kHz mono WAV."),
     engine: str | None = typer.Option(None, "--engine", help="TTS engine for --out: espeak, piper, coqui or pack "
-                                      "(default: IVR_SPEECH__TTS__ENGINE / ENGINE_BY_LANG)."),
+                                      "(default: IVR_SPEECH__TTS__ENGINES / DEFAULT_ENGINE)."),
 ) -> None:
     """Print the words that will be spoken for a number, amount, date, time or text (and optionally synthesise)."""
     try:
@@ -143,7 +143,7 @@ def say(
         raise _fail(f"--out directory {out.parent} does not exist")
     base_lang = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]  # TTS voices are keyed by "en", "sw"
     try:
-        pcm = asyncio.run(_synthesise(settings_of(ctx), base_lang, engine, words))
+        pcm = asyncio.run(_synthesise(settings_of(ctx, secrets=False), base_lang, engine, words))
     except TtsError as exc:  # includes TtsUnavailable, whose message names the setting/command to fix
         raise _fail(str(exc), code=1) from None
     write_wav(out, pcm, SAMPLE_RATE)

@@ -1,7 +1,9 @@
 """`ivr stack`: the main job — migrations, the reference ledger with demo data, Rasa (trained if needed), the IVR.
 
 The stack is a list of ManagedService entries started in order, each waited for on its health URL, and stopped in
-reverse order on Ctrl-C / SIGTERM. Later issues add services by appending to `services_for()`.
+reverse order on Ctrl-C / SIGTERM. Each child also gets a parent-death signal (nlu.process), so a stack killed
+with SIGKILL leaves nothing running. Once everything answers, the demo callers are printed first and the addresses
+last, where the terminal leaves them in view; library logs (migrations, PINs set) stay out of the terminal.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ from rich.console import Console
 from ivr.cli.common import settings_of
 from ivr.cli.ledger import demo_callers_table, port_in_use, safe_url, seed_demo_data
 from ivr.settings import Settings
+from nlu.process import die_with_parent
 
 console = Console()
+# Loggers whose INFO lines are progress of the stack's own preparation, said by the stack in a line or two instead
+# (one "PIN set for member" per demo membership, Alembic's per-revision chatter).
+QUIET_LOGGERS = ("alembic", "models", "ledger_core", "httpx")
 # Children run the same `ivr` entry point as this process (settings come from the same environment).
 IVR_CLI = [sys.executable, "-c", "from ivr.cli import main; main()"]
 
@@ -55,9 +61,10 @@ class ManagedService:
             raise StackError(f"{self.name}: {self.host}:{self.port} is in use: set {self.port_setting} to a free port")
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
-            # Own process group, so a Ctrl-C in the terminal reaches only us and we stop children in order.
+            # Own process group, so a Ctrl-C in the terminal reaches only us and we stop children in order; the
+            # parent-death signal stops the child should we be killed without a chance to stop it.
             self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                         env={**os.environ, **self.env})
+                                         env={**os.environ, **self.env}, preexec_fn=die_with_parent())
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + self.ready_timeout_s
@@ -145,12 +152,17 @@ def services_for(settings: Settings) -> list[ManagedService]:
 
 def prepare(settings: Settings) -> None:
     """IVR migrations; demo data when the ledger database is empty."""
+    for name in QUIET_LOGGERS:  # before the imports: Alembic logs its plugins as it is imported
+        logging.getLogger(name).setLevel(logging.WARNING)
     from ledger_core.db import make_engine
     from ledger_core.demo import ledger_is_empty
     from models.migrate import upgrade_to_head
 
     upgrade_to_head(settings)
     console.print("IVR database migrated to head")
+    from ivr.console.demo import ensure_demo_admin
+
+    ensure_demo_admin(settings)  # development: the console's demo admin (password in the dev secrets file)
     engine = make_engine(settings.ledger_core.database_url)
     try:
         empty = ledger_is_empty(engine)
@@ -167,14 +179,18 @@ def ivr_summary(settings: Settings, services: list[ManagedService]) -> str:
     if not any(s.name == "IVR" for s in services):
         return ""
     a, h = settings.audiosocket, settings.http
-    lines = [f"AudioSocket (Asterisk AUDIOSOCKET_ADDR): {a.host}:{a.port}",
-             f"HTTP (call registration POST /asterisk/calls, /health): http://{h.host}:{h.port}",
-             f"softphone: http://{h.host}:{h.port}/phone"]
+    lines = []
     try:
         health = httpx.get(f"http://{h.host}:{h.port}/health", timeout=5.0).json()
         lines += [f"speech: {note}" for note in health.get("notes", [])]
     except (httpx.HTTPError, ValueError):
         lines.append("speech: could not read /health for the ASR engines in use")
+    from ivr.console.demo import sign_in_lines
+
+    lines += [f"AudioSocket (Asterisk AUDIOSOCKET_ADDR): {a.host}:{a.port}",
+              f"HTTP (call registration POST /asterisk/calls, /health): http://{h.host}:{h.port}"]
+    lines += sign_in_lines(settings)  # the staff console and, in development, the demo admin's sign-in
+    lines.append(f"softphone (open it in a browser, pick a demo caller): http://{h.host}:{h.port}/phone")
     return "\n".join(lines)
 
 
@@ -194,8 +210,10 @@ def run_stack(settings: Settings, services: list[ManagedService]) -> int:
             started.append(service)
             service.wait_ready()
             console.print(f"[green]{service.name}[/green] listening on http://{service.host}:{service.port}")
-        console.print(ivr_summary(settings, services))
-        console.print(demo_callers_table())
+        console.print(demo_callers_table())  # long: first, so the addresses below stay on screen
+        summary = ivr_summary(settings, services)
+        if summary:
+            console.print(summary)
         console.print("stack running: Ctrl-C stops everything")
         while True:
             for service in started:

@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.handlers.reminder import ReminderDialog
 from dialogs.ports import NluPort
+from dialogs.reminder_call import ReminderDialog
 from dialogs.store import SqlStore
 from ivr.audiosocket.server import CallHandler, CallRegistry
 from ivr.calls.session import CallInfo, CallSession, SessionDeps

@@ -48,5 +48,8 @@ class RemindersSettings(BaseModel):
     call_expiry_s: float = Field(default=900.0, gt=0)
     # Dial string for a member's number; {phone} is the E.164 number without the '+'.
     channel_template: str = "PJSIP/{phone}@trunk"
-    # Caller ID shown on the member's phone.
+    # Caller ID name shown on the member's phone (with the number below).
     caller_id: str = "MiKashBoks"
+    # Caller ID number members see and can call back (e.g. +254700999000): required outside development, since with
+    # a name and no number most phones show "unknown", and members don't pick up unknown callers.
+    caller_id_number: str = Field(default="", pattern=r"^(\+?[0-9]{3,15})?$")

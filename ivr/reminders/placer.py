@@ -1,7 +1,11 @@
 """Places a claimed reminder call with AMI Originate (UUID + purpose as channel variables) and maps AMI outcomes.
 
-OriginateResponse `Reason` → outcome: 4 answered, 5 busy, 3 no_answer, 8 congestion, anything else failed.
-An answered call ends with a `Hangup` event for its Uniqueid (the bot hangs up, or the member does).
+OriginateResponse `Reason` → outcome: 4 answered, 5 busy, 3 no answer, 8 congestion, anything else failed.
+The call UUID is also the Originate's `ChannelId`, so it is the outbound channel's Uniqueid, and asterisk/manager.conf
+lists IVR_CALL_UUID in `channelvars`, so every channel event carries it too. That is how a Hangup is matched to its
+call: a failed attempt's OriginateResponse names no Uniqueid (`<unknown>`), and only the channel's Hangup says why
+it failed (Cause 17 busy, 19 no answer), sometimes just before, sometimes just after the response. An answered
+call ends with a Hangup for the same channel (the bot hangs up, or the member does).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from typing import Protocol
 from ivr.ami import AmiClient, AmiError, EventSubscription
 from ivr.ami.events import Hangup, OriginateReason
 from ivr.reminders.config import RemindersSettings
-from ivr.reminders.store import Dial
 
 log = logging.getLogger(__name__)
 OnEnd = Callable[[uuid.UUID, int | None], Awaitable[None]]
@@ -30,8 +33,10 @@ OUTCOME_OF_REASON = {
 }
 # Answer-time margin on top of the ring time before an Originate without OriginateResponse counts as failed.
 RESPONSE_MARGIN_S = 30.0
-# Unmatched Hangups remembered (most are other channels' or failed attempts'); enough for any burst of calls.
-HUNG_MEMORY = 1000
+# A failed attempt's Hangup (with its cause) can reach us after the OriginateResponse: Asterisk publishes channel
+# events through Stasis while the originate thread writes the response. 2 s covers that lag on a loaded server; an
+# attempt that never had a channel (Reason 0, no such endpoint) has no Hangup and is stored without a cause.
+FAILED_CAUSE_WAIT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -41,33 +46,58 @@ class Placed:
     ended: bool = False  # answered, and its Hangup already arrived (a very short call)
 
 
+class Dialable(Protocol):
+    """What a placer dials: the call's UUID and the member's number (a claimed reminder or callback)."""
+
+    @property
+    def call_id(self) -> uuid.UUID: ...
+
+    @property
+    def phone(self) -> str: ...
+
+
 class CallPlacer(Protocol):
     """Dials one claimed reminder and reports how the dialling ended; `on_end` hears when answered calls end."""
 
-    async def place(self, dial: Dial) -> Placed: ...
+    async def place(self, dial: Dialable) -> Placed: ...
 
     def set_on_end(self, on_end: OnEnd) -> None: ...
 
 
 class AmiPlacer:
-    """CallPlacer over ivr.ami.AmiClient (the one AMI connection of the process)."""
+    """CallPlacer over ivr.ami.AmiClient (the one AMI connection of the process).
 
-    def __init__(self, ami: AmiClient, settings: RemindersSettings, ring_s: float) -> None:
+    `purpose` and `exten` say which outbound call this is (IVR_PURPOSE, the extension of [mikashboks-outbound]):
+    reminders, and missed-call callbacks (ivr/callbacks), dial through the same code.
+    """
+
+    def __init__(self, ami: AmiClient, settings: RemindersSettings, ring_s: float, *, purpose: str = "reminder",
+                 exten: str = "reminder") -> None:
         self._ami = ami
         self._s = settings
         self._ring_s = ring_s
-        self._answered: dict[str, uuid.UUID] = {}  # AMI Uniqueid → call UUID
-        # Hangups not (yet) matched to an answered call: the event can be read before place() sees its answer.
-        self._hung: dict[str, int] = {}
+        self._purpose = purpose
+        self._exten = exten
+        # Per call being placed: resolved with the Hangup's cause when its channel hangs up (before or after the
+        # OriginateResponse; for an answered call, whenever the call ends).
+        self._hangups_of: dict[uuid.UUID, asyncio.Future[int]] = {}
+        self._answered: set[uuid.UUID] = set()  # live answered calls: their Hangup goes to on_end
+        self._by_uniqueid: dict[str, uuid.UUID] = {}  # answered channels' Uniqueid, should ChannelId be ignored
         self._on_end: OnEnd | None = None
         self._watch: asyncio.Task[None] | None = None
 
     def set_on_end(self, on_end: OnEnd) -> None:
         self._on_end = on_end
 
+    @property
+    def caller_id(self) -> str:
+        """`"Name" <number>` as Originate's CallerID wants it; the name alone when no number is configured."""
+        name, number = self._s.caller_id, self._s.caller_id_number
+        return f'"{name}" <{number}>' if number else name
+
     async def __aenter__(self) -> AmiPlacer:
         sub = self._ami.subscribe()
-        self._watch = asyncio.create_task(self._hangups(sub), name="reminder-hangups")
+        self._watch = asyncio.create_task(self._hangups(sub), name=f"{self._purpose}-hangups")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -76,34 +106,58 @@ class AmiPlacer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
 
-    async def place(self, dial: Dial) -> Placed:
+    async def place(self, dial: Dialable) -> Placed:
         channel = self._s.channel_template.format(phone=dial.phone.lstrip("+"))
+        hung: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._hangups_of[dial.call_id] = hung  # before Originate: no Hangup can come before we listen for it
         try:
-            pending = await self._ami.originate(
-                channel, caller_id=self._s.caller_id, ring_s=self._ring_s,
-                variables={"IVR_CALL_UUID": str(dial.call_id), "IVR_PURPOSE": "reminder"},
-            )  # fmt: skip
-            response = await pending.result(timeout=self._ring_s + RESPONSE_MARGIN_S)
-        except AmiError as exc:
-            log.warning("reminder call %s not placed: %s", dial.call_id, type(exc).__name__)
-            return Placed("failed")
-        if response.answered:
-            if response.uniqueid in self._hung:  # checked and registered in one step: no event can slip between
-                return Placed("answered", self._hung.pop(response.uniqueid), ended=True)
-            self._answered[response.uniqueid] = dial.call_id
-            return Placed("answered")
-        reason = response.reason
-        return Placed(OUTCOME_OF_REASON.get(reason, "failed") if isinstance(reason, OriginateReason) else "failed")
+            try:
+                pending = await self._ami.originate(
+                    channel, caller_id=self.caller_id, ring_s=self._ring_s, channel_id=str(dial.call_id),
+                    exten=self._exten, variables={"IVR_CALL_UUID": str(dial.call_id), "IVR_PURPOSE": self._purpose},
+                )  # fmt: skip
+                response = await pending.result(timeout=self._ring_s + RESPONSE_MARGIN_S)
+            except AmiError as exc:
+                log.warning("%s call %s not placed: %s", self._purpose, dial.call_id, type(exc).__name__)
+                return Placed("failed")
+            if response.answered:
+                if hung.done():  # ended before we saw the answer (a very short call)
+                    return Placed("answered", hung.result(), ended=True)
+                self._answered.add(dial.call_id)  # in the same step as the check: no event slips between
+                self._by_uniqueid[response.uniqueid] = dial.call_id
+                return Placed("answered")
+            reason = response.reason
+            outcome = OUTCOME_OF_REASON.get(reason, "failed") if isinstance(reason, OriginateReason) else "failed"
+            cause: int | None = None
+            with contextlib.suppress(TimeoutError):
+                cause = await asyncio.wait_for(asyncio.shield(hung), FAILED_CAUSE_WAIT_S)
+            return Placed(outcome, cause)
+        finally:
+            if dial.call_id not in self._answered:
+                self._hangups_of.pop(dial.call_id, None)
+
+    def _call_of(self, event: Hangup) -> uuid.UUID | None:
+        for text in (event.variables.get("IVR_CALL_UUID", ""), event.uniqueid):
+            with contextlib.suppress(ValueError):
+                call_id = uuid.UUID(text)
+                if call_id in self._hangups_of:
+                    return call_id
+        return self._by_uniqueid.get(event.uniqueid)
 
     async def _hangups(self, sub: EventSubscription) -> None:
         async with sub:
             async for event in sub:
                 if not isinstance(event, Hangup):
                     continue
-                call_id = self._answered.pop(event.uniqueid, None)
+                call_id = self._call_of(event)
                 if call_id is None:
-                    self._hung[event.uniqueid] = event.cause
-                    while len(self._hung) > HUNG_MEMORY:
-                        self._hung.pop(next(iter(self._hung)))
-                elif self._on_end is not None:
-                    await self._on_end(call_id, event.cause)
+                    continue  # another channel (an inbound call, a transfer leg)
+                hung = self._hangups_of.get(call_id)
+                if hung is not None and not hung.done():
+                    hung.set_result(event.cause)
+                if call_id in self._answered:
+                    self._answered.discard(call_id)
+                    self._hangups_of.pop(call_id, None)
+                    self._by_uniqueid.pop(event.uniqueid, None)
+                    if self._on_end is not None:
+                        await self._on_end(call_id, event.cause)

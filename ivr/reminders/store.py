@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dialogs.handlers.reminder_port import ReminderBrief
+from dialogs.reminder_port import ReminderBrief
 from ivr.reminders.config import RemindersSettings
 from ivr.reminders.rules import Candidate
 from ivr.reminders.window import CallWindow
@@ -26,6 +26,7 @@ from models.calls import Call
 from models.crypto import phone_hash
 from models.members import ConsentRecord, MemberPreference
 from models.reminders import ACTIVE_STATUSES, Reminder, ReminderAttempt, ReminderContact, ReminderPause
+from models.upsert import upsert
 
 T = TypeVar("T")
 RETRIED = ("busy", "no_answer", "failed", "congestion")
@@ -101,17 +102,14 @@ class ReminderStore:
                 raise ValueError(f"member {member_id!r}: phone must be an international number like +254712345678")
 
         def q(s: Session) -> int:
-            changed = 0
-            for member_id, phone in numbers:
-                row = s.get(ReminderContact, member_id)
-                if row is None:
-                    s.add(ReminderContact(member_id=member_id, phone=phone, phone_hash=phone_hash(phone)))
-                elif row.phone != phone:
-                    row.phone, row.phone_hash = phone, phone_hash(phone)
-                else:
-                    continue
-                changed += 1
-            return changed
+            wanted = dict(numbers)  # the last number given for a member wins
+            known = {c.member_id: c.phone for c in s.scalars(select(ReminderContact)
+                                                              .where(ReminderContact.member_id.in_(list(wanted))))}
+            rows = [{"member_id": m, "phone": p, "phone_hash": phone_hash(p)} for m, p in wanted.items()
+                    if known.get(m) != p]
+            # an upsert, not get-then-insert: two imports of the same member at once must not collide
+            upsert(s, ReminderContact, rows, keys=["member_id"])
+            return len(rows)
 
         return await self._run(q)
 
@@ -119,11 +117,9 @@ class ReminderStore:
         """Store the choice (preference + consent history); opting out cancels the member's pending reminders."""
 
         def q(s: Session) -> None:
-            pref = s.get(MemberPreference, member_id)
-            if pref is None:
-                pref = MemberPreference(member_id=member_id)
-                s.add(pref)
-            pref.reminders_opt_out = opted_out
+            # one atomic statement (ON CONFLICT): a concurrent opt-in/opt-out or language choice never collides
+            upsert(s, MemberPreference, {"member_id": member_id, "reminders_opt_out": opted_out},
+                   keys=["member_id"])
             s.add(ConsentRecord(member_id=member_id, call_id=call_id, kind="reminders", granted=not opted_out))
             if opted_out:
                 for r in s.scalars(select(Reminder).where(Reminder.member_id == member_id,
@@ -139,8 +135,7 @@ class ReminderStore:
 
     async def pause(self, scope: str, actor: str) -> None:
         def q(s: Session) -> None:
-            if s.get(ReminderPause, scope) is None:
-                s.add(ReminderPause(scope=scope, actor=actor))
+            upsert(s, ReminderPause, {"scope": scope, "actor": actor}, keys=["scope"], update=[])  # first pause wins
 
         await self._run(q)
 
@@ -186,13 +181,15 @@ class ReminderStore:
 
     # --- dialing ------------------------------------------------------------------------------------------------
 
-    async def claim_due(self, now: datetime) -> list[Dial]:
+    async def claim_due(self, now: datetime, *, stamp: datetime | None = None) -> list[Dial]:
         """Due reminders up to the global and per-group caps, moved to `dialing` with a fresh call UUID each.
 
         Expired ones are closed, opted-out members' ones cancelled, paused scopes skipped, and a reminder whose
-        turn comes outside quiet hours waits for the next window.
+        turn comes outside quiet hours waits for the next window. `now` decides what is due; `stamp` (default
+        `now`) is the real time written as the attempt's and the call's start.
         """
         s_ = self._s
+        placed_at = stamp or now
 
         def q(s: Session) -> list[Dial]:
             paused = set(s.scalars(select(ReminderPause.scope)))
@@ -231,10 +228,10 @@ class ReminderStore:
                 r.status, r.attempts = "dialing", r.attempts + 1
                 call_id = uuid.uuid4()
                 phone = phones[r.member_id]
-                s.add(ReminderAttempt(reminder_id=r.id, call_id=call_id, seq=r.attempts, started_at=now))
+                s.add(ReminderAttempt(reminder_id=r.id, call_id=call_id, seq=r.attempts, started_at=placed_at))
                 s.add(Call(id=call_id, direction="out", purpose="reminder", caller_phone=phone,
                            caller_hash=phone_hash(phone), caller_name=r.first_name, group_id=r.group_id,
-                           member_id=r.member_id, language=r.language, started_at=now))
+                           member_id=r.member_id, language=r.language, started_at=placed_at))
                 active[r.group_id] = active.get(r.group_id, 0) + 1
                 total += 1
                 out.append(Dial(r.id, call_id, phone, r.group_id, r.attempts))
@@ -242,12 +239,15 @@ class ReminderStore:
 
         return await self._run(q)
 
-    async def dial_result(self, call_id: uuid.UUID, outcome: str, now: datetime, cause: int | None = None) -> str:
+    async def dial_result(self, call_id: uuid.UUID, outcome: str, now: datetime, cause: int | None = None, *,
+                          stamp: datetime | None = None) -> str:
         """Record how the Originate ended; a busy/no answer/failed/congestion call climbs the retry ladder.
 
-        Returns the reminder's new status.
+        The next attempt is scheduled from `now`; `stamp` (default `now`) is the real time written as the answer
+        or the end. Returns the reminder's new status.
         """
         s_ = self._s
+        happened_at = stamp or now
 
         def q(s: Session) -> str:
             attempt, r = self._attempt(s, call_id)
@@ -255,15 +255,15 @@ class ReminderStore:
             call = s.get(Call, call_id)
             if outcome == "answered":
                 if call is not None and call.answered_at is None:
-                    call.answered_at = now
+                    call.answered_at = happened_at
                 if attempt.ended_at is None:
                     r.status = "in_call"
                 elif r.status in ACTIVE_STATUSES:  # its end was stored first (a very short call)
                     r.status = "done"
                 return r.status
-            attempt.ended_at, attempt.cause = now, cause
+            attempt.ended_at, attempt.cause = happened_at, cause
             if call is not None and call.ended_at is None:
-                call.ended_at, call.outcome = now, outcome
+                call.ended_at, call.outcome = happened_at, outcome
             retry = r.attempts - 1  # retries already used
             if outcome in RETRIED and retry < s_.max_retries and s_.retry_delays_min:
                 delay = s_.retry_delays_min[min(retry, len(s_.retry_delays_min) - 1)]
@@ -313,7 +313,7 @@ class ReminderStore:
         return await self._run(lambda s: int(s.scalar(select(func.count()).select_from(Reminder).where(
             Reminder.status.in_(ACTIVE_STATUSES))) or 0))
 
-    # --- the dialog's port (dialogs.handlers.reminder_port.ReminderPort) -------------------------------------------
+    # --- the dialog's port (dialogs.reminder_port.ReminderPort) -------------------------------------------
 
     async def brief(self, call_id: uuid.UUID) -> ReminderBrief:
         def q(s: Session) -> ReminderBrief:

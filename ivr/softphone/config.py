@@ -22,6 +22,9 @@ class SoftphoneSettings(BaseModel):
     call_request_timeout_s: float = Field(default=10.0, gt=0)
     # Simultaneous browser calls; more get a clear "busy" error (each call holds a recogniser and a clock task).
     max_calls: int = Field(default=20, ge=1)
+    # Host names the softphone is served under besides loopback (localhost, 127.0.0.1, ::1), e.g. ["ivr.example.org"].
+    # Any other Host is refused, so a page on a DNS-rebinding name cannot place calls or read the caller list.
+    allowed_hosts: list[str] = Field(default_factory=list)
 
     def is_enabled(self, env: str) -> bool:
         return self.enabled if self.enabled is not None else env != "production"

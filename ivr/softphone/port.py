@@ -1,9 +1,9 @@
 """The WebSocket media port: a browser call plugs into the same CallHandler / AudioTransport as an AudioSocket call.
 
-Outbound audio reuses ivr.audiosocket.transport.AudioTransport unchanged (its 20 ms clock, silence when idle,
-flush, late-frame metric): AudioTransport writes AudioSocket frames to a writer, and `_WebSocketWriter` turns each
-frame back into one binary WebSocket message. So the browser receives paced 20 ms frames exactly as Asterisk
-would, and barge-in (flush) behaves the same; the page is also told to drop what it has already scheduled.
+Outbound audio reuses ivr.audiosocket.transport.AudioTransport's 20 ms clock (silence when idle, flush, late-frame
+metric); only its wire differs: each frame is one binary WebSocket message of raw slin (no AudioSocket framing to
+parse back). So the browser receives paced 20 ms frames exactly as Asterisk would, and barge-in (flush) behaves
+the same; the page is also told to drop what it has already scheduled.
 Transcript lines (caller's ASR final, bot's prompt text) travel on the same clock, in order with the audio.
 Inbound: binary messages become CallerAudio, keypad JSON becomes Dtmf, and exactly one Hangup ends the call —
 the frames and order an AudioSocket CallHandler already expects. Nothing here logs audio, digits, text or numbers.
@@ -20,7 +20,6 @@ from typing import Literal, Protocol, cast
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from ivr.audiosocket.codec import FrameParser, Kind
 from ivr.audiosocket.server import CallHandler
 from ivr.audiosocket.transport import AudioTransport
 from ivr.frames import CallerAudio, Dtmf, Hangup, HangupCause
@@ -38,21 +37,15 @@ class TranscriptSink(Protocol):
 
 
 class _WebSocketWriter:
-    """Stands in for the asyncio.StreamWriter AudioTransport writes to: AudioSocket frames → WebSocket messages."""
+    """Stands in for the asyncio.StreamWriter AudioTransport writes to: one write (a 20 ms frame) → one message."""
 
-    def __init__(self, ws: WebSocket, max_frame_ms: int) -> None:
+    def __init__(self, ws: WebSocket) -> None:
         self._ws = ws
-        self._parser = FrameParser(max_audio_ms=max_frame_ms)
         self._pending: list[bytes | str] = []
         self.messages_sent = 0
 
     def write(self, data: bytes) -> None:
-        for frame in self._parser.feed(data):
-            if frame.kind is Kind.HANGUP:
-                continue  # the port reports the end of the call itself, with a reason
-            self._pending.append(frame.payload)
-        if self._parser.error is not None:  # only if AudioTransport itself wrote garbage: a bug, not input
-            raise self._parser.error
+        self._pending.append(data)
 
     def queue_text(self, message: str) -> None:
         self._pending.append(message)
@@ -75,9 +68,15 @@ class WebSocketTransport(AudioTransport, TranscriptSink):
     """An AudioTransport whose wire is a WebSocket; adds the flush notice and transcript lines for the page."""
 
     def __init__(self, ws: WebSocket, *, sample_rate: int = 8000, frame_ms: int = 20, late_ms: float = 40.0) -> None:
-        self._ws_writer = _WebSocketWriter(ws, max_frame_ms=max(frame_ms, 20))
+        self._ws_writer = _WebSocketWriter(ws)
         super().__init__(cast(asyncio.StreamWriter, self._ws_writer), sample_rate=sample_rate, frame_ms=frame_ms,
                          late_ms=late_ms)
+
+    def _encode_audio(self, pcm: bytes) -> bytes:
+        return pcm  # the page plays raw slin frames
+
+    def _encode_hangup(self) -> bytes:
+        return b""  # the port reports the end of the call itself, with a reason
 
     def flush(self) -> int:
         dropped = super().flush()

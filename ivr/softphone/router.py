@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, FastAPI, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from starlette.websockets import WebSocketState
 
@@ -31,6 +31,9 @@ STATIC = Path(__file__).parent / "static"
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 # WebSocket close codes (RFC 6455): 1000 normal, 1008 policy (bad input), 1011 server error, 1013 try again later.
 CLOSE_NORMAL, CLOSE_POLICY, CLOSE_ERROR, CLOSE_BUSY = 1000, 1008, 1011, 1013
+# Always allowed: the names a browser on this machine uses (plus any 127.x.y.z and *.localhost).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+WILDCARD_BINDS = ("", "0.0.0.0", "::", "[::]")
 
 
 class CallsUnavailable(RuntimeError):
@@ -51,21 +54,29 @@ def softphone_router(settings: Settings, get_calls: Callable[[Any], SoftphoneCal
     """The routes; `get_calls(app)` finds the call pipeline at call time (it is built in the app's lifespan)."""
     cfg = settings.softphone
     audio = settings.audiosocket
+    allowed = allowed_hosts(settings)
+
+    def host_check(request: Request) -> None:
+        name = host_name(request.headers.get("host"))
+        if not host_allowed(name, allowed):
+            raise HTTPException(403, _host_refusal(name))
+
     router = APIRouter(tags=["softphone"])
+    ours = [Depends(host_check)]  # every HTTP route; the WebSocket checks for itself (it must say why, then close)
     active: set[uuid.UUID] = set()
 
-    @router.get("/phone", include_in_schema=False)
+    @router.get("/phone", include_in_schema=False, dependencies=ours)
     async def page() -> FileResponse:
         return FileResponse(STATIC / "phone.html", media_type="text/html", headers={"Cache-Control": "no-cache"})
 
-    @router.get("/phone/static/{name}", include_in_schema=False)
+    @router.get("/phone/static/{name}", include_in_schema=False, dependencies=ours)
     async def static(name: str) -> FileResponse:
         path = STATIC / name
         if "/" in name or name.startswith(".") or path.suffix not in STATIC_TYPES or not path.is_file():
             raise HTTPException(404, "no such softphone file")
         return FileResponse(path, media_type=STATIC_TYPES[path.suffix], headers={"Cache-Control": "no-cache"})
 
-    @router.get("/phone/callers")
+    @router.get("/phone/callers", dependencies=ours)
     async def callers() -> dict[str, list[dict[str, str]]]:
         """The demo callers the page offers (IVR_SOFTPHONE__DEMO_CALLERS)."""
         return {"callers": [c.model_dump() for c in cfg.demo_callers]}
@@ -73,6 +84,10 @@ def softphone_router(settings: Settings, get_calls: Callable[[Any], SoftphoneCal
     @router.websocket("/phone/ws")
     async def phone_ws(ws: WebSocket) -> None:
         await ws.accept()
+        name = host_name(ws.headers.get("host"))
+        if not host_allowed(name, allowed):  # DNS rebinding: Origin and Host agree, but the name is not ours
+            await _close(ws, protocol.error(_host_refusal(name)), code=CLOSE_POLICY)
+            return
         if not _same_origin(ws):
             await _close(ws, protocol.error("calls can only be placed from this server's own /phone page"),
                          code=CLOSE_POLICY)
@@ -115,6 +130,37 @@ def softphone_router(settings: Settings, get_calls: Callable[[Any], SoftphoneCal
         await _close(ws, *messages, protocol.ended(hangup.cause.value), code=code)
 
     return router
+
+
+def allowed_hosts(settings: Settings) -> set[str]:
+    """Loopback names, IVR_SOFTPHONE__ALLOWED_HOSTS, and the address the HTTP server binds (when it is one)."""
+    names = {*LOOPBACK_HOSTS, *(h.strip().lower().strip("[]") for h in settings.softphone.allowed_hosts)}
+    if settings.http.host not in WILDCARD_BINDS:
+        names.add(settings.http.host.lower().strip("[]"))
+    return names
+
+
+def host_name(header: str | None) -> str | None:
+    """The name of a Host header without its port ("[::1]:8000" -> "::1"), lower-cased; None when absent."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def host_allowed(name: str | None, allowed: set[str]) -> bool:
+    if not name:
+        return False
+    parts = name.split(".")
+    loopback_v4 = len(parts) == 4 and parts[0] == "127" and all(p.isdigit() for p in parts)
+    return name in allowed or name.endswith(".localhost") or loopback_v4
+
+
+def _host_refusal(name: str | None) -> str:
+    return (f"this softphone is not served under the name {name or '(none)'}: add it to "
+            "IVR_SOFTPHONE__ALLOWED_HOSTS if it is yours")
 
 
 def _same_origin(ws: WebSocket) -> bool:

@@ -33,13 +33,14 @@ ORDINALS: dict[str, int] = {
 }  # fmt: skip
 
 
-def _weekday(tokens: list[str], today: date) -> date | None:
+def _weekday(tokens: list[str], today: date, prefer_past: bool = False) -> date | None:
     for i, tok in enumerate(tokens):
         if tok not in WEEKDAYS:
             continue
         target = WEEKDAYS[tok]
         around = set(tokens[max(0, i - 2) : i + 3])
-        if around & LAST_WORDS:  # the most recent one before today
+        if around & LAST_WORDS or (prefer_past and not around & NEXT_WORDS and target != today.weekday()):
+            # the most recent one before today ("last tuesday"; or "on saturday" about a meeting that took place)
             return today - timedelta(days=(today.weekday() - target - 1) % 7 + 1)
         ahead = (target - today.weekday()) % 7
         if around & NEXT_WORDS:  # strictly after today
@@ -96,8 +97,11 @@ def _calendar(tokens: list[str], today: date) -> date | None:
     return None
 
 
-def resolve_date(text: str, today: date) -> date | None:
-    """The date named in the utterance, or None when none is named (never a guess)."""
+def resolve_date(text: str, today: date, *, prefer_past: bool = False) -> date | None:
+    """The date named in the utterance, or None when none is named (never a guess).
+
+    `prefer_past`: a bare weekday ("it was on Saturday") is the most recent one, for questions about what happened.
+    """
     tokens = tokenize(text)
     joined = " " + " ".join(tokens) + " "
     found = _calendar(tokens, today)
@@ -112,4 +116,4 @@ def resolve_date(text: str, today: date) -> date | None:
                     next_monday = today + timedelta(days=7 - today.weekday())
                     return next_monday + timedelta(days=WEEKDAYS[names[0]])
             return today + timedelta(days=RELATIVE[phrase])
-    return _weekday(tokens, today)
+    return _weekday(tokens, today, prefer_past)

@@ -25,6 +25,7 @@ PHRASES: dict[str, TransactionType] = {
     "social fund": T.SOCIAL_FUND, "social found": T.SOCIAL_FUND, "social fun": T.SOCIAL_FUND,
     "welfare fund": T.SOCIAL_FUND, "welfare": T.SOCIAL_FUND, "emergency fund": T.SOCIAL_FUND,
     "mfuko wa jamii": T.SOCIAL_FUND, "mfuko wa jami": T.SOCIAL_FUND, "mchango wa jamii": T.SOCIAL_FUND,
+    "amechangia mfuko wa jamii": T.SOCIAL_FUND, "to the social fund": T.SOCIAL_FUND,
     "mfuko wa ustawi": T.SOCIAL_FUND, "mfuko wa dharura": T.SOCIAL_FUND, "mfuko wa msaada": T.SOCIAL_FUND,
     # loan repayment
     "loan repayment": T.LOAN_REPAYMENT, "repaid loan": T.LOAN_REPAYMENT, "repaid his loan": T.LOAN_REPAYMENT,
@@ -35,24 +36,28 @@ PHRASES: dict[str, TransactionType] = {
     "kulipa mkopo": T.LOAN_REPAYMENT, "kulipa loan": T.LOAN_REPAYMENT, "amelipa mkopo": T.LOAN_REPAYMENT,
     "amelipa loan": T.LOAN_REPAYMENT, "malipo ya mkopo": T.LOAN_REPAYMENT, "kwa mkopo": T.LOAN_REPAYMENT,
     "marejesho": T.LOAN_REPAYMENT, "rejesho": T.LOAN_REPAYMENT, "kurejesha mkopo": T.LOAN_REPAYMENT,
+    "amerejesha mkopo": T.LOAN_REPAYMENT, "amerejesha": T.LOAN_REPAYMENT, "kurejesha": T.LOAN_REPAYMENT,
+    "repayments": T.LOAN_REPAYMENT, "loan repayments": T.LOAN_REPAYMENT, "on the loan": T.LOAN_REPAYMENT,
     # new loan
     "new loan": T.LOAN_DISBURSEMENT, "took a loan": T.LOAN_DISBURSEMENT, "take a loan": T.LOAN_DISBURSEMENT,
     "a loan of": T.LOAN_DISBURSEMENT, "loan disbursement": T.LOAN_DISBURSEMENT, "borrowed": T.LOAN_DISBURSEMENT,
     "give a loan": T.LOAN_DISBURSEMENT, "mkopo mpya": T.LOAN_DISBURSEMENT, "amechukua mkopo": T.LOAN_DISBURSEMENT,
     "kuchukua mkopo": T.LOAN_DISBURSEMENT, "mkopo wa": T.LOAN_DISBURSEMENT, "amekopa": T.LOAN_DISBURSEMENT,
-    "kukopa": T.LOAN_DISBURSEMENT, "mpe mkopo": T.LOAN_DISBURSEMENT,
+    "kukopa": T.LOAN_DISBURSEMENT, "mpe mkopo": T.LOAN_DISBURSEMENT, "new loans": T.LOAN_DISBURSEMENT,
+    "took a new loan": T.LOAN_DISBURSEMENT, "mikopo mipya": T.LOAN_DISBURSEMENT,
     # fines
     "fine": T.FINE, "fined": T.FINE, "fines": T.FINE, "penalty": T.FINE, "faini": T.FINE, "adhabu": T.FINE,
     # shares
-    "shares": T.SHARES, "share": T.SHARES, "hisa": T.SHARES,
+    "shares": T.SHARES, "share": T.SHARES, "hisa": T.SHARES, "bought shares": T.SHARES, "amenunua hisa": T.SHARES,
     # savings
     "savings": T.SAVINGS, "saving": T.SAVINGS, "saved": T.SAVINGS, "deposit": T.SAVINGS, "deposited": T.SAVINGS,
     "akiba": T.SAVINGS, "kuweka akiba": T.SAVINGS, "ameweka": T.SAVINGS, "amechanga": T.SAVINGS,
-    "savings yake": T.SAVINGS,
+    "savings yake": T.SAVINGS, "ameweka akiba": T.SAVINGS,
     # withdrawal
     "ametoa akiba": T.WITHDRAWAL, "withdrawal": T.WITHDRAWAL,
     "withdrew": T.WITHDRAWAL, "withdraw": T.WITHDRAWAL, "ametoa": T.WITHDRAWAL,
-    "kutoa akiba": T.WITHDRAWAL, "kutoa pesa": T.WITHDRAWAL,
+    "kutoa akiba": T.WITHDRAWAL, "kutoa pesa": T.WITHDRAWAL, "from savings": T.WITHDRAWAL,
+    "withdrawals": T.WITHDRAWAL, "akiba iliyotolewa": T.WITHDRAWAL,
 }  # fmt: skip
 _ORDERED = sorted(PHRASES, key=lambda p: (-len(p.split()), -len(p)))
 

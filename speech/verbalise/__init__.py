@@ -17,6 +17,8 @@ from speech.verbalise import en, sw
 
 __all__ = [
     "LANGUAGES",
+    "MAX_NUMBER",
+    "CannotVerbalise",
     "UnsupportedLanguage",
     "date_words",
     "money_words",
@@ -29,7 +31,18 @@ __all__ = [
 
 _MODULES: dict[str, ModuleType] = {"en": en, "sw": sw}
 LANGUAGES: tuple[str, ...] = tuple(_MODULES)
+# The largest magnitude said in words (999 billion …): the tables of both languages stop at billions.
 MAX_NUMBER = 10**12 - 1
+
+
+class CannotVerbalise(ValueError):
+    """A value the verbalisers cannot say (beyond MAX_NUMBER): the caller can degrade to a sentence that helps
+    ("I cannot read that figure…") instead of failing the call."""
+
+    def __init__(self, what: str, value: int) -> None:
+        super().__init__(f"{what} {value} is out of range (at most {MAX_NUMBER:,} in words)")
+        self.what = what
+        self.value = value
 
 
 class UnsupportedLanguage(ValueError):
@@ -55,7 +68,7 @@ def _int(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"{what} must be an int, got {type(n).__name__} {n!r}")
     if abs(n) > MAX_NUMBER:
-        raise ValueError(f"{what} {n} is out of range (at most {MAX_NUMBER:,} in words)")
+        raise CannotVerbalise(what, n)
     return n
 
 

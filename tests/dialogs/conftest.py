@@ -22,6 +22,10 @@ from models.pins import set_pin
 from tests.fakes.dialog_fakes import FakeClock, FakeLedger, FakeNlu
 from tests.fixtures.settings import make_test_settings
 
+# The main menu as said to a member with a PIN: one line per choice, then the keys that work everywhere.
+MAIN_MENU = ["menu_item_savings", "menu_item_loan", "menu_item_meeting", "menu_item_more", "menu_footer"]
+MORE_MENU = ["menu_item_fines", "menu_item_social", "menu_item_group", "menu_item_language", "menu_more_footer"]
+
 
 @pytest.fixture
 def ivr_settings(tmp_path: Path) -> Settings:

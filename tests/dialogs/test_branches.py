@@ -44,7 +44,7 @@ def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
 
 def savings_line(truth: LedgerTruth, gid: str, mid: str, lang: str) -> str:
     p = truth.member(gid, mid)
-    return say("savings", lang, amount=Money(p.savings_minor, p.currency), shares=Count(p.shares))
+    return say("savings", lang, amount=Money(p.savings_minor, p.currency))
 
 
 async def test_multi_group_caller_chooses_group_by_name(tmp_path: Path, ledger_server: LedgerCoreProcess,
@@ -78,7 +78,8 @@ async def test_unknown_caller_hears_kind_words_and_reaches_the_field_officer(
     async with ports_for(settings) as ports:
         heard = await run(ports, "+254799999999", ["speak to a person" if lang == "en" else "niunganishe na mtu"],
                           lang=lang)
-    assert heard == [say("unknown_caller", lang), say("transfer_officer", lang), "-- transfer to field officer"]
+    assert heard == [say("unknown_caller", lang), say("unknown_options", lang), say("transfer_officer", lang),
+                     "-- transfer to field officer"]
 
 
 async def test_unknown_caller_without_officer_is_wished_goodbye(tmp_path: Path, ledger_server: LedgerCoreProcess,
@@ -86,7 +87,7 @@ async def test_unknown_caller_without_officer_is_wished_goodbye(tmp_path: Path, 
     settings = live_settings(tmp_path, ledger_server.base_url, rasa_server)
     async with ports_for(settings) as ports:
         heard = await run(ports, "+254799999999", ["#0"], lang="en")
-    assert heard[1:] == [say("transfer_unavailable", "en"), say("goodbye", "en"), "-- call ended (completed)"]
+    assert heard[2:] == [say("transfer_unavailable", "en"), say("goodbye", "en"), "-- call ended (completed)"]
 
 
 async def test_pin_lockout_and_unlock_after_the_time(tmp_path: Path, ledger_server: LedgerCoreProcess,
@@ -97,30 +98,33 @@ async def test_pin_lockout_and_unlock_after_the_time(tmp_path: Path, ledger_serv
     give_demo_pins(settings, m)
     clock = ShiftClock()
     async with ports_for(settings, clock) as ports:
-        heard = await run(ports, m.phone, [f"#{wrong}"] * 3 + ["#1", "#*"], lang="en", clock=clock)
+        heard = await run(ports, m.phone, [f"#{wrong}"] * 3 + ["#1", "goodbye"], lang="en", clock=clock)
         assert say("pin_wrong", "en", remaining=Count(2)) in heard
         assert say("pin_wrong_last", "en") in heard
         assert say("pin_locked", "en", minutes=Count(20)) in heard
-        assert say("figures_need_pin", "en") in heard  # still locked: figures stay private
+        assert any(h.startswith("BOT: Those figures are private, and PIN entry is paused until") for h in heard)
         assert m.pin not in "\n".join(heard)
         clock.offset = timedelta(minutes=10)
         heard = await run(ports, m.phone, [f"#{m.pin}"], lang="en", clock=clock)
         assert say("pin_locked", "en", minutes=Count(10)) in heard  # the correct PIN is not even checked
         clock.offset = timedelta(minutes=21)
-        heard = await run(ports, m.phone, [f"#{m.pin}", "#1", "#*"], lang="en", clock=clock)
+        heard = await run(ports, m.phone, [f"#{m.pin}", "#1", "goodbye"], lang="en", clock=clock)
     assert_heard(heard, [say("pin_ok", "en"), savings_line(truth, "g-kes-umoja", m.member_id, "en")])
 
 
-async def test_language_menu_is_asked_once_and_remembered(tmp_path: Path, ledger_server: LedgerCoreProcess,
-                                                          rasa_server: str) -> None:
+async def test_the_ledger_language_is_used_and_a_change_is_remembered(tmp_path: Path,
+                                                                     ledger_server: LedgerCoreProcess,
+                                                                     rasa_server: str) -> None:
+    """The ledger knows the member's language: no language menu. A change at the menu is remembered and wins."""
     m = single_group_members("g-kes-umoja")[2]
     settings = live_settings(tmp_path, ledger_server.base_url, rasa_server)
     give_demo_pins(settings, m)
     async with ports_for(settings) as ports:
-        first = await run(ports, m.phone, ["#2", "kwaheri"])
+        first = await run(ports, m.phone, [f"#{m.pin}", "change language", "#2", "kwaheri"])
         second = await run(ports, m.phone, ["kwaheri"])
-    assert first[0] == say("language_menu", "en")
-    assert first[1] == say("language_saved", "sw")
+    assert first[0].startswith("BOT: Hello ") and say("language_menu", "en") in first
+    assert first.index(say("language_menu", "en")) > first.index(say("pin_ok", "en"))
+    assert say("language_saved", "sw") in first
     assert second[0].startswith("BOT: Habari ") and say("language_menu", "en") not in second
 
 
@@ -190,7 +194,7 @@ async def test_rasa_down_falls_back_to_keywords_and_keypad(
     p = truth.member(gid, m.member_id)
     async with ports_for(settings) as ports:
         warnings = await component_warnings(ports)
-        heard = await run(ports, m.phone, [f"#{m.pin}", "savings" if lang == "en" else "akiba", "#5",
+        heard = await run(ports, m.phone, [f"#{m.pin}", "savings" if lang == "en" else "akiba", "#4", "#2",
                                            "goodbye" if lang == "en" else "kwaheri"], lang=lang)
     assert_heard(heard, [savings_line(truth, gid, m.member_id, lang),
                          say("social_fund", lang, amount=Money(p.social_fund_contributions_minor, p.currency)),

@@ -14,7 +14,7 @@ import pytest
 from dialogs.prompts import render
 from dialogs.values import Count, Date, Money, Name, Time
 from ledger_core.demo_people import DemoMember
-from speech.verbalise import date_words, money_words
+from speech.verbalise import date_words, money_words, number_words
 from tests.dialogs.live import (
     GROUP_LANG,
     LedgerTruth,
@@ -36,7 +36,10 @@ VOICE = {
            "meeting": "mkutano ujao ni lini", "fines": "faini zangu ni ngapi",
            "social": "mfuko wa jamii una pesa ngapi", "group": "kikundi kina pesa ngapi"},
 }
-KEYS = {"savings": "#1", "loan": "#2", "meeting": "#3", "fines": "#4", "social": "#5", "group": "#6"}
+# keys by menu level: the second level ("more choices", key 4) holds fines, social fund and group totals
+KEYS = {"savings": ["#1"], "loan": ["#2"], "meeting": ["#3"], "fines": ["#4", "#1"], "social": ["#4", "#2"],
+        "group": ["#4", "#3"]}
+GOODBYE = {"en": "goodbye", "sw": "kwaheri"}
 GROUP_OF = {"en": "g-kes-umoja", "sw": "g-tzs-tumaini"}
 
 
@@ -56,20 +59,28 @@ def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> li
     p = truth.member(gid, mid)
     if item == "savings":
         amount = Money(p.savings_minor, p.currency)
-        return [say("savings", lang, amount=amount, shares=Count(p.shares)) if p.shares
-                else say("savings_only", lang, amount=amount)]
+        if p.shares:
+            return [say("savings", lang, amount=amount), say("savings_shares", lang, shares=Count(p.shares))]
+        return [say("savings_only", lang, amount=amount)]
     if item == "loan":
         if p.loan_outstanding_minor <= 0:
             return [say("loan_none", lang)]
         lines = [say("loan_balance", lang, amount=Money(p.loan_outstanding_minor, p.currency))]
-        if p.next_due_date and p.next_due_amount_minor:
-            lines += [money_words(p.next_due_amount_minor, p.currency, lang), date_words(p.next_due_date, lang)]
+        past = sorted((d.due_date, d.owed_minor) for loan in p.loans for d in loan.past_due)
+        upcoming = sorted((loan.upcoming_due_date, loan.upcoming_due_amount_minor) for loan in p.loans
+                          if loan.upcoming_due_date is not None)
+        if len(past) == 1:
+            lines += [money_words(past[0][1], p.currency, lang), date_words(past[0][0], lang)]
+        elif past:  # every past-due installment counted, with the total: never only the first one
+            lines += [number_words(len(past), lang), money_words(sum(o for _, o in past), p.currency, lang)]
+        if upcoming:
+            lines += [money_words(upcoming[0][1] or 0, p.currency, lang), date_words(upcoming[0][0], lang)]
         return lines
     if item == "meeting":
         nxt = truth.info(gid).next_meeting
         hh, mm = nxt.time.split(":")
-        return [say("meeting_next", lang, date=Date(nxt.date), time=Time(time(int(hh), int(mm))),
-                    place=Name(nxt.place))]
+        return [say("meeting_next", lang, date=Date(nxt.date), time=Time(time(int(hh), int(mm)))),
+                say("meeting_place", lang, place=Name(nxt.place))]
     if item == "fines":
         if p.fines_due_minor <= 0:
             return [say("fines_none", lang)]
@@ -77,9 +88,10 @@ def expected(item: str, lang: str, truth: LedgerTruth, gid: str, mid: str) -> li
     if item == "social":
         return [say("social_fund", lang, amount=Money(p.social_fund_contributions_minor, p.currency))]
     g = truth.group(gid)
-    return [say("group_totals", lang, savings=Money(g.total_savings_minor, g.currency),
-                cash=Money(g.cash_in_box_minor, g.currency), loans=Money(g.loans_outstanding_minor, g.currency),
-                social=Money(g.social_fund_balance_minor, g.currency))]
+    return [say("group_totals", lang, savings=Money(g.total_savings_minor, g.currency)),
+            say("group_cash", lang, cash=Money(g.cash_in_box_minor, g.currency)),
+            say("group_totals_more", lang, loans=Money(g.loans_outstanding_minor, g.currency)),
+            say("group_social", lang, social=Money(g.social_fund_balance_minor, g.currency))]
 
 
 def member_for(item: str, gid: str, truth: LedgerTruth) -> DemoMember:
@@ -107,10 +119,9 @@ async def test_menu_item(lang: str, item: str, mode: str, tmp_path: Path, ledger
     member = member_for(item, gid, truth)
     settings = live_settings(tmp_path, ledger_server.base_url, rasa_server)
     give_demo_pins(settings, member)
-    said = VOICE[lang][item] if mode == "voice" else KEYS[item]
+    said = [VOICE[lang][item]] if mode == "voice" else KEYS[item]
     async with ports_for(settings) as ports:
-        heard = await run(ports, member.phone, [f"#{member.pin}", said, "#*"],
-                          lang=lang)
+        heard = await run(ports, member.phone, [f"#{member.pin}", *said, GOODBYE[lang]], lang=lang)
     assert_heard(heard, expected(item, lang, truth, gid, member.member_id))
     assert heard[-1] == "-- call ended (completed)"
     assert GROUP_LANG[gid] == lang

@@ -31,7 +31,8 @@ async def test_every_turn_is_stored_with_timings_and_encrypted_transcript(kit: K
         raw_turns = [r[0] for r in s.execute(text("SELECT transcript FROM turns ORDER BY seq"))]
         pref = s.get(MemberPreference, "m-1")
     assert [t.seq for t in turns] == [1, 2, 3, 4, 5]
-    assert [t.prompt_id for t in turns] == ["language_menu", "pin_ask", "menu_main", "anything_else", "menu_short"]
+    assert [t.prompt_id for t in turns] == ["language_menu", "pin_ask", "menu_item_savings", "anything_else",
+                                                   "menu_short"]
     assert [t.transcript for t in turns] == ["keypad:1", None, "savings", None, "goodbye"]
     assert [t.intent for t in turns] == [None, "pin_entry", "check_savings", "no_input", "goodbye"]
     assert turns[2].confidence == pytest.approx(0.95)

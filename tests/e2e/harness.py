@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from ivr.app import create_app
 from ivr.settings import Settings
@@ -16,9 +17,10 @@ from tests.peers.asterisk_audiosocket import FakeAsteriskCall
 
 
 @asynccontextmanager
-async def running_ivr(settings: Settings) -> AsyncIterator[str]:
-    """Serve create_app(settings) on 127.0.0.1:settings.http.port; yields the base URL; stops it afterwards."""
-    app = create_app(settings)
+async def running_ivr(settings: Settings, app: FastAPI | None = None) -> AsyncIterator[str]:
+    """Serve `app` (default create_app(settings)) on 127.0.0.1:settings.http.port; yields the base URL; stops it
+    afterwards."""
+    app = app or create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=settings.http.port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -46,9 +46,9 @@ def member() -> DemoMember:
 
 
 @pytest.fixture(scope="module")
-def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Rendered static prompts are shared by the tests of this module (Piper renders them once)."""
-    return tmp_path_factory.mktemp("prompt_cache")
+def prompt_cache(shared_prompt_cache: Path) -> Path:
+    """Rendered static prompts are shared by the tests of the session (Piper renders them once)."""
+    return shared_prompt_cache
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: 
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN},
         speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": prompt_cache,
-                                                         "engine_by_lang": {"en": "piper"}}},
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)
@@ -75,16 +75,15 @@ def numbers_in(text: str) -> set[int]:
 
 
 async def savings_call(base_url: str, settings: Settings, member: DemoMember) -> bytes:
-    """One call: English on the keypad, the PIN as DTMF, savings asked by voice; returns the bot's answer audio."""
+    """One call: the PIN as DTMF, savings asked by voice; returns the bot's answer audio (the ledger knows the
+    member speaks English, so there is no language menu)."""
     async with httpx.AsyncClient() as http:
         call_id = await register(http, base_url, member.phone)
     call = await FakeAsteriskCall("127.0.0.1", settings.audiosocket.port, uuid.UUID(call_id)).connect()
     try:
-        await wait_bot_said_something(call, since=0.0)  # language menu: "for English press one"
-        await call.press("1")
-        await wait_bot_said_something(call, since=time.monotonic())  # welcome + "please type your PIN"
+        await wait_bot_said_something(call, since=0.0)  # welcome + "please type your PIN"
         await call.press(member.pin + "#")
-        await wait_bot_said_something(call, since=time.monotonic())  # "what would you like to know?"
+        await wait_bot_said_something(call, since=time.monotonic())  # the menu
         await call.send_audio(with_pauses([festival("how much money have I saved", 8000)], 200, 8000))
         asked = time.monotonic()
         first, last = await wait_bot_said_something(call, since=asked, quiet_s=1.5)

@@ -6,10 +6,12 @@ import asyncio
 import math
 import struct
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 from dialogs.actions import Action, Listen
-from dialogs.events import Event, HangUp
+from dialogs.events import Event, Hangup
+from speech.tts.plan import RenderPlan
 
 FRAME = 320
 FRAME_S = 0.02
@@ -95,6 +97,14 @@ class ToneSpeaker:
         self.said.append((text, lang, pii))
         return tone(self.ms, 2000)
 
+    def earcon(self) -> bytes:
+        """As the real Speaker's "your turn" tone: 100 ms, told apart from prompts by its pitch."""
+        return tone(100, 660)
+
+    async def stream(self, plan: RenderPlan) -> AsyncGenerator[bytes, None]:
+        """As the real Speaker: a prompt's audio in pieces (here one tone)."""
+        yield await self.say(plan.text, plan.lang, pii=plan.has_values)
+
 
 @dataclass
 class ScriptedDialog:
@@ -108,7 +118,7 @@ class ScriptedDialog:
 
     async def handle(self, event: Event) -> list[Action]:
         self.events.append(event)
-        if isinstance(event, HangUp) or not self.script:
+        if isinstance(event, Hangup) or not self.script:
             self.listening = None
             return []
         actions = self.script.pop(0)

@@ -15,6 +15,11 @@ NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # a Tuesday morning in Nairobi
 PHONE_ONE = "+254700000001"   # Wanjiku, one group (KES)
 PHONE_TWO = "+254700000002"   # Halima, two groups (KES and TZS)
 PHONE_NEW = "+254700000009"   # no group at all
+PHONE_SEC = "+254700000003"   # Mary Akinyi, the secretary of Umoja Women (an officer: she records meetings)
+# Umoja Women's roster for meeting-recording tests (the secretary is number 2; two Marys on purpose)
+ROSTER_KE = [("g-ke-sec", 2, "Mary Akinyi", "secretary"), ("g-ke-chair", 1, "Grace Wanjiru", "chair"),
+             ("g-ke-3", 3, "Peter Otieno", "member"), ("g-ke-4", 4, "Mary Wanjiku", "member"),
+             ("g-ke-5", 5, "John Kamau", "member"), ("g-ke-6", 6, "Esther Atieno", "member")]
 
 
 class FakeClock:
@@ -60,10 +65,16 @@ class FakeLedger:
         "g-tz": _group("g-tz", "Kikundi cha Tumaini", "TZS", "Africa/Dar_es_Salaam", "Ofisi ya Kata",
                        date(2026, 11, 28), "10:00"),
     })  # fmt: skip
+    # the language the ledger holds per member id ("" = the ledger does not know: the caller is asked)
+    languages: dict[str, str] = field(default_factory=dict)
     members: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: {
         PHONE_ONE: [("m-1", "g-ke", "Wanjiku Kamau")],
         PHONE_TWO: [("m-2", "g-ke", "Halima Said"), ("m-3", "g-tz", "Halima Said")],
+        PHONE_SEC: [("g-ke-sec", "g-ke", "Mary Akinyi")],
     })  # fmt: skip
+    roles: dict[str, str] = field(default_factory=lambda: {"g-ke-sec": "secretary", "g-ke-chair": "chair"})
+    # group id -> roster rows (member id, roster number, name, role); default: the secretary only
+    rosters: dict[str, list[tuple[str, int, str, str]]] = field(default_factory=dict)
     positions: dict[str, dict[str, Any]] = field(default_factory=lambda: {
         "m-1": _position("m-1", "g-ke", "KES", loan_outstanding_minor=525000, next_due_date="2026-12-03",
                          next_due_amount_minor=175000, fines_due_minor=5000,
@@ -73,6 +84,7 @@ class FakeLedger:
         "m-2": _position("m-2", "g-ke", "KES", loan_outstanding_minor=300000, next_due_date="2026-11-19",
                          next_due_amount_minor=100000),
         "m-3": _position("m-3", "g-tz", "TZS", savings_minor=8400000, shares=42),
+        "g-ke-sec": _position("g-ke-sec", "g-ke", "KES"),
     })  # fmt: skip
 
     def _answer(self, what: str, value: Any) -> Fetched[Any]:
@@ -87,15 +99,18 @@ class FakeLedger:
         rows = self.members.get(phone, [])
         body = {"phone_found": bool(rows), "memberships": [
             {"member_id": mid, "group_id": gid, "group_name": self.groups[gid]["name"], "member_name": name,
-             "first_name": name.split()[0], "role": "member", "language": "en"} for mid, gid, name in rows]}
+             "first_name": name.split()[0], "role": self.roles.get(mid, "member"),
+             "language": self.languages.get(mid, "")}
+            for mid, gid, name in rows]}
         return self._answer("memberships", Memberships.model_validate(body))
 
     async def group(self, group_id: str) -> Fetched[GroupInfo]:
         return self._answer("group", GroupInfo.model_validate(self.groups[group_id]))
 
     async def roster(self, group_id: str) -> Fetched[Roster]:
-        members = [{"member_id": f"{group_id}-sec", "roster_number": 2, "name": "Mary Akinyi", "first_name": "Mary",
-                    "role": "secretary", "language": "en"}]
+        rows = self.rosters.get(group_id, [(f"{group_id}-sec", 2, "Mary Akinyi", "secretary")])
+        members = [{"member_id": mid, "roster_number": n, "name": name, "first_name": name.split()[0], "role": role,
+                    "language": "en"} for mid, n, name, role in rows]
         return self._answer("roster", Roster.model_validate({"members": members}))
 
     async def member_position(self, group_id: str, member_id: str) -> Fetched[MemberPosition]:

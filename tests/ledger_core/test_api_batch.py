@@ -186,3 +186,19 @@ def test_sigkill_mid_batch_then_retry_posts_each_entry_exactly_once(
         (total,) = con.execute("SELECT SUM(amount_minor) FROM lc_transactions WHERE idempotency_key LIKE 'kill-%'"
                                ).fetchone()
     assert total == 3 * sum(100 + i for i in range(400))
+
+
+def test_an_amount_beyond_the_limit_is_refused_naming_it(http: httpx.Client, ledger_server: LedgerCoreProcess) -> None:
+    """2^63-1 used to be accepted, and then every member of the group was hung up on when the total was read."""
+    from ledger_core.schemas import MAX_AMOUNT_MINOR
+
+    before = _count(ledger_server)
+    for amount in (2**63 - 1, MAX_AMOUNT_MINOR + 1):
+        r = http.post(_url(), json={"entries": [{"idempotency_key": f"huge-{amount}", "member_id": GRACE.member_id,
+                                                 "type": "savings", "amount_minor": amount}]})
+        assert r.status_code == 422, r.text
+        assert f"{MAX_AMOUNT_MINOR}" in r.text
+    assert _count(ledger_server) == before
+    ok = http.post(_url(), json={"entries": [{"idempotency_key": "at-the-limit", "member_id": GRACE.member_id,
+                                              "type": "savings", "amount_minor": MAX_AMOUNT_MINOR}]})
+    assert ok.status_code == 200, ok.text

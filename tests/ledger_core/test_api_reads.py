@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 from ledger_core.demo_people import SHARED_PERSON, demo_members
-from tests.fixtures.ledger_server import LedgerCoreProcess
+from tests.fixtures.ledger_server import LedgerCoreProcess, copy_ledger_database
 
 pytestmark = pytest.mark.integration
 
@@ -22,8 +21,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, _ledger_demo_template: Path) -> Iterator[LedgerCoreProcess]:
     """One read-only server for this module (no test here writes)."""
-    path = tmp_path_factory.mktemp("reads") / "ledger_core.db"
-    shutil.copyfile(_ledger_demo_template, path)
+    path = copy_ledger_database(_ledger_demo_template, tmp_path_factory.mktemp("reads") / "ledger_core.db")
     with LedgerCoreProcess(f"sqlite:///{path}", log_path=path.with_suffix(".log")) as proc:
         yield proc
 

@@ -52,7 +52,7 @@ def test_loan_state_current_overdue_repaid() -> None:
     sched = p.loan_schedule(500_000, 75_000, date(2026, 1, 31), 3)
     # Paid the first installment: next is 31 Mar for 191,666; outstanding 575,000 - 191,666 = 383,334.
     state = p.loan_state(500_000, 75_000, sched, 191_666, today=date(2026, 3, 15))
-    assert state == p.LoanState(383_334, date(2026, 3, 31), 191_666, "current")
+    assert state == p.LoanState(383_334, date(2026, 3, 31), 191_666, "current", (), date(2026, 3, 31), 191_666)
     assert p.loan_state(500_000, 75_000, sched, 191_666, today=date(2026, 4, 1)).status == "overdue"
     # Paid 200,000: the first installment covered, 8,334 toward the second -> 183,332 still owed on it.
     partial = p.loan_state(500_000, 75_000, sched, 200_000, today=date(2026, 3, 1))
@@ -62,6 +62,21 @@ def test_loan_state_current_overdue_repaid() -> None:
     late = p.loan_state(500_000, 75_000, sched, 0, today=date(2026, 3, 1))
     assert (late.status, late.next_due_date, late.next_due_amount_minor) == ("overdue", date(2026, 2, 28), 191_666)
     assert p.loan_state(500_000, 75_000, sched, 575_000, today=date(2026, 3, 1)) == p.LoanState(0, None, None, "repaid")
+
+
+def test_past_due_installments_are_all_counted_and_the_next_upcoming_one_named() -> None:
+    sched = p.loan_schedule(300_000, 0, date(2026, 1, 10), 3)  # 100,000 due 10 Feb, 10 Mar, 10 Apr
+    # Two installments past due, 30,000 paid toward the first: 70,000 + 100,000 owed, then 10 April.
+    state = p.loan_state(300_000, 0, sched, 30_000, today=date(2026, 3, 20))
+    assert state.past_due == ((date(2026, 2, 10), 70_000), (date(2026, 3, 10), 100_000))
+    assert (state.upcoming_date, state.upcoming_amount_minor) == (date(2026, 4, 10), 100_000)
+    assert (state.status, state.next_due_date, state.next_due_amount_minor) == ("overdue", date(2026, 2, 10), 70_000)
+    # Everything past due: no upcoming installment.
+    every = p.loan_state(300_000, 0, sched, 0, today=date(2026, 5, 1))
+    assert len(every.past_due) == 3 and every.upcoming_date is None
+    # Due today is not past due.
+    today = p.loan_state(300_000, 0, sched, 0, today=date(2026, 2, 10))
+    assert today.past_due == () and today.upcoming_date == date(2026, 2, 10)
 
 
 def test_member_totals() -> None:

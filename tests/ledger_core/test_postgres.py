@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger_core.crypto import load_keys
 from ledger_core.demo_people import demo_members
 from tests.fixtures.ledger_server import LedgerCoreProcess, seed_demo_database
 
@@ -17,9 +18,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
 @pytest.fixture
 def pg_server(postgres_cluster: Any, tmp_path: Path) -> Iterator[LedgerCoreProcess]:
+    # the seeding here and the server process share one development key file (names and phones are encrypted)
+    env = {"IVR_LEDGER_CORE__KEY_FILE": str(tmp_path / "ledger.keys.json")}
     url = postgres_cluster.new_database("ledger")
-    seed_demo_database(url)
-    with LedgerCoreProcess(url, log_path=tmp_path / "pg_ledger.log") as proc:
+    seed_demo_database(url, keys=load_keys(url, environ=env))
+    with LedgerCoreProcess(url, log_path=tmp_path / "pg_ledger.log", env=env) as proc:
         yield proc
 
 
@@ -60,3 +63,26 @@ def test_postgres_batch_replay_conflict_and_rejection(pg_server: LedgerCoreProce
         pg_server.kill()
         pg_server.start().wait_ready()
         assert http.post(url, json={"entries": [entry]}).json()["results"][0]["status"] == "replayed"
+
+
+def test_postgres_holds_no_name_or_phone_in_clear(pg_server: LedgerCoreProcess) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_server.db_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        rows = conn.execute("SELECT m.name, m.first_name, p.phone FROM lc_members m "
+                            "JOIN lc_member_phones p ON p.member_id = m.member_id").fetchall()
+    assert rows and all(v.startswith("gAAAAA") for row in rows for v in row)
+    stored = {v for row in rows for v in row}
+    for m in demo_members():
+        assert m.name not in stored and m.phone not in stored
+    with httpx.Client(base_url=pg_server.base_url, timeout=30) as http:
+        found = http.get("/v1/memberships", params={"phone": demo_members()[0].phone}).json()
+    assert found["memberships"][0]["member_name"] == demo_members()[0].name
+
+
+def test_a_clear_text_postgres_ledger_is_upgraded_in_place(postgres_cluster: Any, tmp_path: Path) -> None:
+    from tests.ledger_core.test_encryption import old_clear_text_ledger, upgraded_is_encrypted
+
+    url = postgres_cluster.new_database("oldledger")
+    old_clear_text_ledger(url)
+    upgraded_is_encrypted(url, tmp_path / "keys.json")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dialogs.actions import Action, Say
 from dialogs.engine import Dialog
-from dialogs.events import CallStarted, HangUp
+from dialogs.events import CallStarted, Hangup
 from dialogs.prompts import render
 from dialogs.text import action_lines, parse_line
 from dialogs.values import Value
@@ -83,7 +83,7 @@ class Call:
             await self.send(line)
 
     async def hang_up(self) -> None:
-        await self.dialog.handle(HangUp())
+        await self.dialog.handle(Hangup())
 
     def _keep(self, actions: list[Action]) -> list[str]:
         out = action_lines(actions)

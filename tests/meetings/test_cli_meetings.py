@@ -29,7 +29,8 @@ def test_list_then_transcribe_one_meeting(tmp_path: Path, monkeypatch: pytest.Mo
                         "IVR_SECURITY__LOOKUP_HASH_KEY": "test-lookup-key-0123456789",
                         "IVR_SECURITY__ADMIN_API_KEYS": json.dumps(["t:admin:k"]),
                         "IVR_SECURITY__SECRETS_FILE": str(tmp_path / "secrets.json"),
-                        "IVR_AMI__SECRET": "test-ami-secret"}.items():
+                        "IVR_AMI__SECRET": "test-ami-secret",
+                        "IVR_CALLS__REGISTER_TOKEN": "test-register-token-0123456789"}.items():
         monkeypatch.setenv(name, value)
     runner = CliRunner()
     listed = runner.invoke(app, ["meetings", "list"])

@@ -29,7 +29,8 @@ UMOJA = "g-kes-umoja"
 
 
 @pytest.fixture
-def audio_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str) -> Settings:
+def audio_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str,
+                   shared_prompt_cache: Path) -> Settings:
     s = make_test_settings(
         tmp_path,
         ledger={"base_url": ledger_server.base_url, "retries": 0, "read_timeout_s": 5.0},
@@ -37,8 +38,8 @@ def audio_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server
         http={"port": free_port()},
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache",
-                                                         "engine_by_lang": {"en": "piper"}}},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache,
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)
@@ -68,8 +69,7 @@ async def test_meeting_recorded_over_audiosocket(audio_settings: Settings, ledge
             call_id = await register(http, base_url, sec.phone)
         call = await FakeAsteriskCall("127.0.0.1", audio_settings.audiosocket.port, uuid.UUID(call_id)).connect()
         try:
-            await wait_bot_said_something(call, since=0.0)  # language menu
-            await keys(call, "1")  # English -> welcome + PIN prompt
+            await wait_bot_said_something(call, since=0.0)  # welcome + PIN prompt (the ledger knows her language)
             await keys(call, sec.pin + "#")  # -> main menu
             await speak(call, "record the meeting")  # -> consent
             await keys(call, "1")  # agree -> "we will record the meeting of today"

@@ -83,7 +83,7 @@ def test_sigkill_between_entries_then_resume(tmp_path: Path, ledger_server: Ledg
     chat = Chat(env, sec.phone)
     try:
         chat.expect("Hello Mary")
-        chat.say(f"#{sec.pin}", "What would you like to know?")
+        chat.say(f"#{sec.pin}", "For your savings, say savings")
         chat.say("record the meeting", "This session will be recorded")
         chat.say("yes", "We will record the meeting of")
         chat.say("yes", "Say the next entry")
@@ -98,7 +98,7 @@ def test_sigkill_between_entries_then_resume(tmp_path: Path, ledger_server: Ledg
     chat = Chat(env, sec.phone)
     try:
         chat.expect("Hello Mary")
-        chat.say(f"#{sec.pin}", "What would you like to know?")
+        chat.say(f"#{sec.pin}", "For your savings, say savings")
         chat.say("record the meeting", "This session will be recorded")
         chat.say("yes", "You have four entries saved from the meeting of")
         chat.say("#1", "Continuing the meeting of")

@@ -48,7 +48,7 @@ def says_300(text: str) -> bool:
 
 
 @pytest.fixture
-def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
+def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, shared_prompt_cache: Path) -> Settings:
     s = make_test_settings(
         tmp_path,
         ledger={"base_url": ledger_server.base_url, "retries": 0, "read_timeout_s": 5.0},
@@ -56,8 +56,8 @@ def line_settings(tmp_path: Path, ledger_server: LedgerCoreProcess) -> Settings:
         audiosocket={"port": free_port()},
         calls={"languages": ["en"], "register_token": TOKEN, "meeting_lines": [MEETING_LINE],
                "meeting_transcribe_every_s": 0},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache",
-                                                         "engine_by_lang": {"en": "piper"}}},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache,
+                                                         "engines": {"en": "piper"}}},
     )
     install_keyring(keyring_from_settings(s))
     upgrade_to_head(s)
@@ -78,8 +78,7 @@ async def meeting_call(base_url: str, settings: Settings, script: list[str]) -> 
     call = await FakeAsteriskCall("127.0.0.1", settings.audiosocket.port, call_id).connect()
     started = time.monotonic()
     try:
-        await wait_bot_said_something(call, since=0.0)  # language menu
-        await keys(call, "1")  # English -> PIN prompt
+        await wait_bot_said_something(call, since=0.0)  # welcome + PIN prompt (the ledger knows her language)
         for step in script:
             await keys(call, step)
         await call.hang_up()
@@ -129,7 +128,9 @@ async def test_meeting_line_call_is_recorded_with_consent(line_settings: Setting
     assert abs(rec.duration_ms / 1000 - seconds) < 2.0, (rec.duration_ms, seconds)
     store = RecordingStore.from_settings(line_settings)
     raw = store.path_of(rec.path).read_bytes()
-    assert b"RIFF" not in raw and b"WAVE" not in raw  # encrypted at rest
+    # encrypted at rest: a Fernet token (URL-safe base64, which may spell "RIFF" by chance), never the WAV itself
+    assert raw.startswith(b"gAAAAA") and not raw.startswith(b"RIFF")
+    assert store.decrypt(raw).startswith(b"RIFF")
     leftovers = [p for p in Path(line_settings.data_dir).rglob("*") if p.is_file() and p.read_bytes()[:4] == b"RIFF"]
     assert leftovers == [], leftovers  # no clear audio anywhere (spool chunks are encrypted and removed)
     pcm, rate = pcm_of(store.load(rec.path))

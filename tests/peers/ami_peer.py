@@ -4,6 +4,13 @@ Banner `Asterisk Call Manager/<ver>\\r\\n`; `Key: Value` CRLF blocks; actions be
 a failed Login answers `Response: Error / Message: Authentication failed` and closes the session; Originate with
 `Async: true` answers "Originate successfully queued", then emits the channel events of the scripted outcome and an
 OriginateResponse carrying the Originate's ActionID. Parsing here is independent of ivr.ami.protocol on purpose.
+
+As on a real Asterisk: the Originate's `ChannelId` becomes the outbound channel's Uniqueid; channel events carry a
+`ChanVariable: NAME=value` line for each variable named in manager.conf `channelvars` (`channelvars` here; the
+value is empty where the channel has none); a failed Originate's OriginateResponse names the requested dial string
+and no Uniqueid (`<unknown>`, as Asterisk 22 printed it), so only the channel's own Hangup event — busy 17, no
+answer 19 — says why, and Asterisk may deliver that Hangup before or after the OriginateResponse
+(`hangup_after_response`: the Hangup travels through Stasis, the response is written by the originate thread).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ class LiveChannel:
     name: str
     uniqueid: str
     caller_id: str
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,6 +57,9 @@ class AmiPeer:
     actions: list[dict[str, list[str]]] = field(default_factory=list)
     channels: dict[str, LiveChannel] = field(default_factory=dict)
     silent: bool = False  # stop answering actions (simulates a hung Asterisk)
+    # manager.conf `channelvars` (asterisk/manager.conf ships these two)
+    channelvars: tuple[str, ...] = ("IVR_CALL_UUID", "IVR_PURPOSE")
+    hangup_after_response: bool = False  # a failed call's Hangup arrives after its OriginateResponse
     _server: asyncio.Server | None = None
     _writers: set[asyncio.StreamWriter] = field(default_factory=set)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -172,10 +183,11 @@ class AmiPeer:
         target = msg.get("channel", [""])[0]
         dial_status, cause, cause_txt, reason = OUTCOMES[self.outcomes.get(target, "answer")]
         n = next(self._seq)
-        uid = f"1764144000.{n}"
-        ch = LiveChannel(f"{target.split('@')[0]}-{n:08x}", uid, msg.get("callerid", [""])[0])
+        uid = msg.get("channelid", [""])[0] or f"1764144000.{n}"
+        variables = dict(v.split("=", 1) for v in msg.get("variable", []) if "=" in v)
+        ch = LiveChannel(f"{target.split('@')[0]}-{n:08x}", uid, msg.get("callerid", [""])[0], variables)
         ctx, exten = msg.get("context", [""])[0], msg.get("exten", [""])[0]
-        base = (("Channel", ch.name), ("Uniqueid", uid), ("Linkedid", uid))
+        base = (("Channel", ch.name), ("Uniqueid", uid), ("Linkedid", uid), *self._chanvars(ch))
 
         async def event(name: str, *pairs: tuple[str, str]) -> None:
             await asyncio.sleep(self.step_s)
@@ -187,7 +199,7 @@ class AmiPeer:
                     ("CallerIDNum", "<unknown>"), ("CallerIDName", "<unknown>"))
 
         if dial_status == "CHANUNAVAIL":
-            await event("OriginateResponse", *response(False, target, "<null>"))
+            await event("OriginateResponse", *response(False, target, "<unknown>"))
             return
         await event("Newchannel", *base, ("ChannelState", "0"), ("ChannelStateDesc", "Down"), ("Context", ctx),
                     ("Exten", exten))
@@ -199,12 +211,18 @@ class AmiPeer:
         if dial_status == "ANSWER":
             self.channels[ch.name] = ch
             await event("OriginateResponse", *response(True, ch.name, uid))
+        elif self.hangup_after_response:
+            await event("OriginateResponse", *response(False, target, "<unknown>"))
+            await self._hangup(ch, cause, cause_txt)
         else:
             await self._hangup(ch, cause, cause_txt)
-            await event("OriginateResponse", *response(False, target, "<null>"))
+            await event("OriginateResponse", *response(False, target, "<unknown>"))
+
+    def _chanvars(self, ch: LiveChannel) -> tuple[tuple[str, str], ...]:
+        return tuple(("ChanVariable", f"{name}={ch.variables.get(name, '')}") for name in self.channelvars)
 
     async def _hangup(self, ch: LiveChannel, cause: int, cause_txt: str) -> None:
         await asyncio.sleep(self.step_s)
         await self.emit(("Event", "Hangup"), ("Privilege", "call,all"), ("Channel", ch.name),
                         ("ChannelState", "6"), ("Uniqueid", ch.uniqueid), ("Linkedid", ch.uniqueid),
-                        ("Cause", str(cause)), ("Cause-txt", cause_txt))
+                        *self._chanvars(ch), ("Cause", str(cause)), ("Cause-txt", cause_txt))

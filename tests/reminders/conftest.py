@@ -40,7 +40,7 @@ class Env:
     def runner(self, ledger: FakeLedgerReads, placer: FakePlacer, **overrides: Any) -> tuple[Runner, ReminderStore]:
         store = self.store(**overrides)
         planner = Planner(ledger=ledger, store=store, settings=self.rem(**overrides))
-        return Runner(planner=planner, store=store, placer=placer, clock=self.clock), store
+        return Runner(planner=planner, store=store, placer=placer, clock=self.clock, stamp=self.clock), store
 
     def sql_store(self) -> SqlStore:
         return SqlStore(self.sessions)

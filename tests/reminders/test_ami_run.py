@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from dialogs.events import CallStarted, Digits, Utterance
-from dialogs.handlers.reminder import ReminderDialog
+from dialogs.reminder_call import ReminderDialog
 from dialogs.store import SqlStore
 from ivr.ami import AmiClient
 from ivr.reminders.service import reminders_service
@@ -59,7 +59,8 @@ def settings_for(tmp_path: Path, ledger: LedgerCoreProcess, ami_port: int) -> Se
         tmp_path, ledger={"base_url": ledger.base_url},
         ami={"port": ami_port, "secret": SecretStr("test-ami-secret"), "ping_interval_s": 60.0},
         reminders={"meeting_hours_before": 0, "repayment_days_before": 0, "repayment_on_day": False,
-                   "nudge_loan_repaid": False, "max_concurrent_calls": 4, "max_concurrent_per_group": 3},
+                   "nudge_loan_repaid": False, "caller_id_number": "+254700999000",
+                   "max_concurrent_calls": 4, "max_concurrent_per_group": 3},
     )  # fmt: skip
     install_keyring(keyring_from_settings(s))
     return s
@@ -170,6 +171,10 @@ async def test_a_run_over_the_demo_data(tmp_path: Path, ledger_server: LedgerCor
                     outcomes = {r.member_id: [a.outcome for a in r.attempt_rows] for r in by_member.values()}
                     assert outcomes[mary.member_id] == ["no_answer"] and outcomes[grace.member_id] == ["busy"]
                     assert outcomes[esther.member_id] == ["congestion"] and outcomes[joyce.member_id] == ["failed"]
+                    # the hang-up cause of each failed attempt, from its channel's Hangup event
+                    causes = {r.member_id: [a.cause for a in r.attempt_rows] for r in by_member.values()}
+                    assert causes[grace.member_id] == [17] and causes[mary.member_id] == [19]
+                    assert causes[esther.member_id] == [34] and causes[joyce.member_id] == [None]  # no channel
 
                 # +15 min: the busy and the unanswered members are retried; Grace answers this time
                 amipeer.outcomes = {channel(mary.phone): "noanswer"}

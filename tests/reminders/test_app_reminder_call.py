@@ -39,15 +39,17 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 async def test_app_admits_an_originated_reminder_call(tmp_path: Path, ledger_server: LedgerCoreProcess,
-                                                      peer: AudioAmiPeer) -> None:  # noqa: F811
+                                                      peer: AudioAmiPeer,  # noqa: F811
+                                                      shared_prompt_cache: Path) -> None:
     settings: Settings = make_test_settings(
         tmp_path, ledger={"base_url": ledger_server.base_url}, http={"port": free_port()},
         audiosocket={"port": free_port()}, ami={"port": peer.port, "secret": SecretStr("test-ami-secret")},
         calls={"languages": ["en"], "meeting_transcribe_every_s": 0},
-        # the frozen campaign clock may be up to a week off the app's real clock: admission must not expire it
+        # the campaign's `--at` clock may be up to a week off the app's real clock: the run's records carry real
+        # times, so the app admits the call with the default expiry
         reminders={"meeting_hours_before": 0, "repayment_days_before": 0, "repayment_on_day": False,
-                   "nudge_loan_repaid": False, "call_expiry_s": 9 * 86400},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache"}},
+                   "nudge_loan_repaid": False, "caller_id_number": "+254700999000"},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache}},
     )  # fmt: skip
     install_keyring(keyring_from_settings(settings))
     upgrade_to_head(settings)

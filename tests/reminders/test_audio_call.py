@@ -59,13 +59,13 @@ async def peer() -> AsyncIterator[AudioAmiPeer]:
 
 
 async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledger_server: LedgerCoreProcess,
-                                                           peer: AudioAmiPeer) -> None:
+                                                           peer: AudioAmiPeer, shared_prompt_cache: Path) -> None:
     settings: Settings = make_test_settings(
         tmp_path, ledger={"base_url": ledger_server.base_url}, audiosocket={"port": free_port()},
         ami={"port": peer.port, "secret": SecretStr("test-ami-secret")}, calls={"languages": ["en"]},
         reminders={"meeting_hours_before": 0, "repayment_days_before": 0, "repayment_on_day": False,
-                   "nudge_loan_repaid": False},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache"}},
+                   "nudge_loan_repaid": False, "caller_id_number": "+254700999000"},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache}},
     )  # fmt: skip
     install_keyring(keyring_from_settings(settings))
     upgrade_to_head(settings)
@@ -86,8 +86,9 @@ async def test_answered_reminder_call_says_the_meeting_day(tmp_path: Path, ledge
     def no_inbound(info: CallInfo, on_end: object) -> CallSession:
         raise AssertionError("no inbound call in this test")
 
+    # as the app builds it: admission and the dialog on the real clock; the campaign's clock only decides what is due
     bridge = ReminderCalls(inner=CallRegistry(settings.calls, no_inbound), deps=deps, sessions=sessions,
-                           nlu=FakeNlu(), settings=settings, clock=clock)
+                           nlu=FakeNlu(), settings=settings)
     server = AudioSocketServer(settings.audiosocket, bridge)
     await server.start()
     peer.audiosocket = ("127.0.0.1", server.port)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.events import CallStarted, Digits, NoInput, Utterance
-from dialogs.handlers.reminder import ReminderDialog
+from dialogs.reminder_call import ReminderDialog
 from ivr.reminders.planner import Planner
 from models.calls import Call, Turn
 from models.members import ConsentRecord, MemberPreference
@@ -43,7 +43,9 @@ async def call_for(env: Env, kind: str = "meeting", lang: str = "en") -> tuple[R
 
 
 def words(actions: list[Action]) -> str:
-    return " ".join(action_lines(actions))
+    """What the caller heard, as one text (each prompt's "BOT: " marker dropped after the first)."""
+    lines = action_lines(actions)
+    return " ".join([lines[0], *(line.removeprefix("BOT: ") for line in lines[1:])]) if lines else ""
 
 
 def reminder_row(env: Env) -> Reminder:
@@ -58,7 +60,7 @@ async def test_meeting_reminder_in_english_after_identity_then_confirm(env: Env)
                             "Member1. If you are Member1, please say yes or press one.")
     assert isinstance(hello[-1], Listen) and "yes" in hello[-1].phrases
     said = await d.handle(Utterance("yes"))
-    assert "your group meets on Thursday, the twenty-sixth of November at two in the afternoon" in words(said)
+    assert "your group meets on Thursday, the twenty-sixth of November, at two in the afternoon" in words(said)
     assert not next(a for a in said if isinstance(a, Say) and a.prompt_id == "reminder_meeting").interruptible
     again = await d.handle(Digits("1"))  # repeat
     assert "Thursday, the twenty-sixth of November" in words(again)
@@ -159,7 +161,8 @@ async def test_a_nudge_congratulates_and_offers_only_repeat_and_stop(env: Env) -
     assert "Congratulations, Member1! You have fully repaid your loan" in text
     assert "confirm" not in text and "shillings" not in text
     again = await d.handle(Digits("2"))  # nothing to confirm on a nudge: the short choices again
-    assert [a.prompt_id for a in again if isinstance(a, Say)] == ["no_match", "reminder_options_nudge"]
+    assert [a.prompt_id for a in again if isinstance(a, Say)] == ["no_match", "reminder_options_nudge",
+                                                                 "reminder_options_stop"]
     bye = await d.handle(Utterance("goodbye"))
     assert isinstance(bye[-1], End) and bye[-1].outcome == "listened"
     r = reminder_row(env)  # one row: the meeting is beyond the horizon, so only the nudge was planned

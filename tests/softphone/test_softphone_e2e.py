@@ -48,7 +48,8 @@ def member() -> DemoMember:
 
 
 @pytest.fixture
-def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, member: DemoMember) -> Settings:
+def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: str, member: DemoMember,
+                 shared_prompt_cache: Path) -> Settings:
     s = make_test_settings(
         tmp_path,
         ledger={"base_url": ledger_server.base_url, "retries": 0, "read_timeout_s": 5.0},
@@ -56,7 +57,7 @@ def e2e_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, rasa_server: 
         http={"port": free_port()},
         audiosocket={"port": free_port()},
         calls={"languages": ["en"]},
-        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": tmp_path / "prompt_cache"}},
+        speech={"models_dir": tmp_path / "models", "tts": {"cache_dir": shared_prompt_cache}},
         softphone={"demo_callers": [{"phone": member.phone, "label": member.first_name}]},
     )
     install_keyring(keyring_from_settings(s))
@@ -81,9 +82,7 @@ async def wait_bot_line(page: Page, text: str, timeout_s: float) -> None:
 def savings_sentence(truth: LedgerTruth, member: DemoMember) -> str:
     p = truth.member(GROUP, member.member_id)
     amount = Money(p.savings_minor, p.currency)
-    if p.shares:
-        return render("savings", {"amount": amount, "shares": Count(p.shares)}, "en")
-    return render("savings_only", {"amount": amount}, "en")
+    return render("savings" if p.shares else "savings_only", {"amount": amount}, "en")
 
 
 async def test_caller_asks_for_savings_in_the_browser_and_sees_the_ledger_figure(
@@ -104,9 +103,8 @@ async def test_caller_asks_for_savings_in_the_browser_and_sees_the_ledger_figure
         started = time.monotonic()
         await page.get_by_role("button", name="Call").click()
         await page.wait_for_function("window.softphone.stats.state === 'connected'", timeout=20_000)
-        await wait_bot_line(page, render("language_menu", {}, "en"), 20)  # first call: the language menu
-        await page.get_by_role("button", name="1", exact=True).click()  # English
-        await wait_bot_line(page, pin_prompt, 60)  # the bot understood the spoken request
+        # the ledger knows the member's language: no language menu, straight to the PIN
+        await wait_bot_line(page, pin_prompt, 30)
         for digit in member.pin + "#":
             await page.get_by_role("button", name="hash" if digit == "#" else digit, exact=True).click()
         await wait_bot_line(page, expected, 30)
@@ -125,8 +123,8 @@ async def test_caller_asks_for_savings_in_the_browser_and_sees_the_ledger_figure
     assert expected in [line["text"] for line in lines if line["speaker"] == "bot"]
     assert member.pin not in " ".join(line["text"] for line in lines)  # the PIN is never echoed on screen
     bot = [line["text"] for line in lines if line["speaker"] == "bot"]
-    # each turn's prompts are said (and shown) once: the language is chosen once, the PIN asked for once
-    assert bot.count(render("language_saved", {}, "en")) == 1, bot
+    # each turn's prompts are said (and shown) once: the PIN is asked for once, no language menu
+    assert render("language_menu", {}, "en") not in bot, bot
     assert bot.count(pin_prompt) == 1, bot
     assert sent > 100 and player["framesPlayed"] > 100, (sent, player)
     print(f"\nsoftphone e2e: answer shown {answered_s:.1f} s after Call; frames sent {sent}, played "

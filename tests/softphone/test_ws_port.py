@@ -254,5 +254,42 @@ async def test_no_pipeline_and_disabled_in_production(tmp_path: Path) -> None:
     for cfg, status in ((prod, 404), (enabled, 200), (settings, 200)):
         app = FastAPI()
         include_softphone(app, cfg)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as http:
             assert (await http.get("/phone")).status_code == status
+
+
+async def test_a_rebinding_name_can_neither_place_calls_nor_read_the_page(base_url: str, calls: ScriptedCalls) -> None:
+    """DNS rebinding: a page on evil.example whose name now resolves to this server is same-origin with itself, so
+    the Origin check passes; only the Host allow-list (loopback + IVR_SOFTPHONE__ALLOWED_HOSTS) stops it."""
+    port = int(base_url.rsplit(":", 1)[1])
+    evil = f"rebind.evil.example:{port}"
+    async with websockets.connect(f"ws://{evil}/phone/ws", host="127.0.0.1", port=port,
+                                  origin=f"http://{evil}") as ws:  # type: ignore[arg-type]
+        msg = await next_json(ws)
+        assert msg["type"] == "error" and "IVR_SOFTPHONE__ALLOWED_HOSTS" in str(msg["message"])
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 5)
+        assert ws.close_code == 1008
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        for path in ("/phone", "/phone/callers", "/phone/static/phone.js"):
+            r = await http.get(path, headers={"Host": evil})
+            assert r.status_code == 403 and "IVR_SOFTPHONE__ALLOWED_HOSTS" in r.text, path
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+            assert (await http.get("/phone/callers", headers={"Host": host})).status_code == 200, host
+    assert calls.calls == []
+
+
+async def test_configured_public_names_are_allowed(tmp_path: Path, calls: ScriptedCalls) -> None:
+    settings = make_test_settings(tmp_path, softphone={"allowed_hosts": ["ivr.example.org"]})
+    app = FastAPI()
+    app.include_router(softphone_router(settings, get_calls=lambda _app: calls))
+    async with serving(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        name = f"ivr.example.org:{port}"
+        async with websockets.connect(f"ws://{name}/phone/ws", host="127.0.0.1", port=port,
+                                      origin=f"http://{name}") as ws:  # type: ignore[arg-type]
+            await ws.send(json.dumps({"type": "call", "caller": "0700000001"}))
+            assert (await next_json(ws))["type"] == "connected"
+        async with httpx.AsyncClient(base_url=url) as http:
+            assert (await http.get("/phone", headers={"Host": "IVR.example.org"})).status_code == 200
+            assert (await http.get("/phone", headers={"Host": "other.example.org"})).status_code == 403

@@ -54,7 +54,7 @@ async def test_tiny_vits_loads_and_synthesises_8khz_audio(tiny_vits: Path) -> No
 async def test_worker_is_loaded_once_per_process(tiny_vits: Path) -> None:
     first = get_worker(COQUI_PY, str(tiny_vits), 180)
     engine = build_tts(make_test_settings(Path("/nonexistent"), speech={
-        "tts": {"coqui_model": str(tiny_vits), "coqui_python": COQUI_PY}}), "en", "coqui")
+        "tts": {"coqui": {"model": str(tiny_vits), "python": COQUI_PY}}}), "en", "coqui")
     await engine.synthesize("again", "en")
     assert get_worker(COQUI_PY, str(tiny_vits), 180) is first
     assert first.alive()
@@ -71,7 +71,7 @@ async def test_worker_restarts_after_it_dies(tiny_vits: Path) -> None:
 
 async def test_model_dir_without_checkpoint_is_unavailable(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
-    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__COQUI_MODEL"):
+    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__COQUI__MODEL"):
         await CoquiEngine(str(tmp_path), COQUI_PY, start_timeout_s=120).synthesize("hello", "en")
 
 
@@ -81,7 +81,7 @@ async def test_missing_venv_names_the_setup_step(tmp_path: Path) -> None:
 
 
 def test_no_model_configured_names_the_setting() -> None:
-    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__COQUI_MODEL"):
+    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__COQUI__MODEL"):
         CoquiEngine("", Path(sys.executable))
 
 

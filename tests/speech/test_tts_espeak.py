@@ -54,7 +54,7 @@ async def test_voice_mapping_is_used() -> None:
 
 
 async def test_unknown_voice_is_unavailable_naming_the_setting() -> None:
-    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__ESPEAK_VOICES"):
+    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__ESPEAK__VOICES"):
         await EspeakEngine().synthesize("hello", "lg")
 
 
@@ -64,5 +64,5 @@ async def test_empty_text_is_an_error() -> None:
 
 
 def test_missing_binary_names_the_fix() -> None:
-    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__ESPEAK_BINARY"):
+    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__ESPEAK__BINARY"):
         EspeakEngine(binary="espeak-ng-not-installed")

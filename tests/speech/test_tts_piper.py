@@ -42,7 +42,7 @@ async def test_length_scale_slows_speech() -> None:
 
 def test_language_without_voice_names_the_setting() -> None:
     assert bundled_voice("sw") is None
-    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__PIPER_VOICES"):
+    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__PIPER__VOICES"):
         PiperEngine().model_for("sw")
 
 
@@ -59,8 +59,8 @@ async def test_empty_text_is_an_error() -> None:
 
 async def test_stream_yields_one_chunk_per_sentence() -> None:
     engine = PiperEngine()
-    assert isinstance(engine, StreamingTtsEngine)
-    assert not isinstance(EspeakEngine(), StreamingTtsEngine)
+    assert isinstance(engine, StreamingTtsEngine) and engine.capabilities.streaming
+    assert not EspeakEngine().capabilities.streaming  # espeak streams by splitting sentences (base class)
     chunks = [c async for c in engine.stream("Welcome to MiKashBoks. Please say your name. Thank you.", "en")]
     assert len(chunks) == 3
     assert all(duration_ms(c) > 300 and len(c) % 2 == 0 for c in chunks)

@@ -23,7 +23,7 @@ def _settings(tmp_path: Path, **tts: object):  # type: ignore[no-untyped-def]
 
 
 async def test_say_uses_the_language_engine_and_caches(tmp_path: Path) -> None:
-    speaker = Speaker(_settings(tmp_path, engine_by_lang={"en": "piper"}))
+    speaker = Speaker(_settings(tmp_path, engines={"en": "piper"}))
     assert isinstance(speaker.engine("en"), PiperEngine)
     assert isinstance(speaker.engine("sw"), EspeakEngine)
     assert speaker.engine("sw") is speaker.engine("sw")
@@ -35,16 +35,16 @@ async def test_say_uses_the_language_engine_and_caches(tmp_path: Path) -> None:
 
 
 async def test_unavailable_engine_falls_back_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    speaker = Speaker(_settings(tmp_path, engine_by_lang={"sw": "piper"}))
+    speaker = Speaker(_settings(tmp_path, engines={"sw": "piper"}))
     with caplog.at_level(logging.WARNING):
         engine = speaker.engine("sw")
     assert isinstance(engine, EspeakEngine)
-    assert "IVR_SPEECH__TTS__PIPER_VOICES" in caplog.text
+    assert "IVR_SPEECH__TTS__PIPER__VOICES" in caplog.text
 
 
 def test_fallback_off_fails_at_start(tmp_path: Path) -> None:
-    speaker = Speaker(_settings(tmp_path, engine_by_lang={"sw": "piper"}, fallback_engine=""))
-    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__PIPER_VOICES"):
+    speaker = Speaker(_settings(tmp_path, engines={"sw": "piper"}, fallback_engine=""))
+    with pytest.raises(TtsUnavailable, match="IVR_SPEECH__TTS__PIPER__VOICES"):
         speaker.engine("sw")
 
 

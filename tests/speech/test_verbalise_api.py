@@ -108,3 +108,30 @@ def test_numbers_read_unambiguously(lang: str) -> None:
 def test_every_minute_of_the_day_has_a_swahili_clock_reading() -> None:
     seen = {time_words(dt.time(m // 60, m % 60), "sw") for m in range(24 * 60)}
     assert len(seen) == 24 * 60
+
+
+@pytest.mark.parametrize("lang", ["en", "sw"])
+def test_the_largest_sayable_number_and_a_typed_error_beyond_it(lang: str) -> None:
+    """A value the bot cannot say raises CannotVerbalise (a ValueError) naming the limit, so the dialog can say
+    "I cannot read that figure" instead of ending the call; MAX_NUMBER itself is said."""
+    from speech.verbalise import MAX_NUMBER, CannotVerbalise
+
+    assert number_words(MAX_NUMBER, lang)
+    assert money_words(MAX_NUMBER, "KES", lang)
+    for too_big in (MAX_NUMBER + 1, 2**63 - 1):
+        with pytest.raises(CannotVerbalise, match=f"{MAX_NUMBER:,}") as err:
+            number_words(too_big, lang)
+        assert isinstance(err.value, ValueError) and err.value.value == too_big
+        with pytest.raises(CannotVerbalise):
+            money_words(too_big, "TZS", lang)
+    with pytest.raises(CannotVerbalise):
+        number_words(-MAX_NUMBER - 1, lang)
+
+
+def test_the_ledgers_largest_entry_is_sayable() -> None:
+    """An entry at the core ledger's limit can always be read back (ledger_core.schemas.MAX_AMOUNT_MINOR)."""
+    from ledger_core.schemas import MAX_AMOUNT_MINOR
+    from speech.verbalise import MAX_NUMBER
+
+    assert MAX_AMOUNT_MINOR <= MAX_NUMBER
+    assert money_words(MAX_AMOUNT_MINOR, "KES", "sw")

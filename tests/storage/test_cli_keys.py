@@ -157,6 +157,7 @@ def test_production_needs_confirm_and_prints_the_key_list(env: dict[str, str],
     monkeypatch.setenv("IVR_SECURITY__LOOKUP_HASH_KEY", "prod-lookup-key-abcdefgh")
     monkeypatch.setenv("IVR_SECURITY__ADMIN_API_KEYS", json.dumps(["ops:admin:prod-admin-key-123"]))
     monkeypatch.setenv("IVR_AMI__SECRET", "prod-ami-secret-xyz")
+    monkeypatch.setenv("IVR_CALLS__REGISTER_TOKEN", "prod-register-token-0123456789")
     assert _ivr("db", "upgrade").exit_code == 0
     _populate(_settings())
     before = _read_all(_settings())

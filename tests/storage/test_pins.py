@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.audit import AuditEvent
 from models.base import utcnow
-from models.members import PinCredential
+from models.members import PinCredential, PinGuard
 from models.pins import InvalidPin, PinCheck, set_pin, verify_pin
 from tests.storage.conftest import Db
 
@@ -57,8 +57,8 @@ def test_three_wrong_lock_then_unlock_after_the_time(db: Db) -> None:
     with db.session() as s:
         assert verify_pin(s, "m-0001", PIN, now=t0 + timedelta(minutes=10, seconds=1)).ok
         s.commit()
-        cred = s.scalar(select(PinCredential).where(PinCredential.member_id == "m-0001"))
-        assert cred is not None and cred.failed_attempts == 0 and cred.locked_until is None
+        guard = s.get(PinGuard, "member:m-0001")
+        assert guard is not None and guard.failed_attempts == 0 and guard.locked_until is None
         actions = s.scalars(select(AuditEvent.action)).all()
     assert actions == ["pin.locked"]
 

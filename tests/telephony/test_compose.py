@@ -59,7 +59,9 @@ def test_ivr_environment_builds_valid_production_settings(compose: dict[str, Any
                                                           ) -> None:
     secrets = {"IVR_ENCRYPTION_KEY": Fernet.generate_key().decode(), "IVR_LOOKUP_HASH_KEY": "k" * 32,
                "IVR_ADMIN_API_KEY": "ops:admin:" + "a" * 32, "AMI_SECRET": "ami-" + "s" * 20,
-               "POSTGRES_PASSWORD": "pg-pass", "REGISTER_TOKEN": "reg-" + "t" * 24}
+               "POSTGRES_PASSWORD": "pg-pass", "REGISTER_TOKEN": "reg-" + "t" * 24,
+               "REMINDER_CALLER_ID_NUMBER": "+254700999000",
+               "LEDGER_ENCRYPTION_KEY": Fernet.generate_key().decode(), "LEDGER_LOOKUP_HASH_KEY": "l" * 32}
     for svc in ("ivr", "ledger-core"):
         for k, v in env_of(compose, svc).items():
             monkeypatch.setenv(k, interpolate(v, secrets))
@@ -69,6 +71,31 @@ def test_ivr_environment_builds_valid_production_settings(compose: dict[str, Any
     assert s.security.encryption_keys[0].get_secret_value() == secrets["IVR_ENCRYPTION_KEY"]
     assert s.database.url.startswith("postgresql+psycopg://")
     assert s.calls.register_token.get_secret_value() == secrets["REGISTER_TOKEN"]
+    assert s.reminders.caller_id_number == "+254700999000"  # required for dialling outside development
+    assert s.ledger_core.encryption_keys[0].get_secret_value() == secrets["LEDGER_ENCRYPTION_KEY"]
+
+
+@pytest.mark.parametrize("service", ["ivr", "ledger-core"])
+def test_each_service_alone_passes_the_production_secret_checks(compose: dict[str, Any], service: str,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """Every `ivr` process refuses missing secrets in production: each service's own environment must carry them."""
+    import os
+
+    from ivr.settings import load_settings
+
+    for name in list(os.environ):
+        if name.startswith("IVR_"):
+            monkeypatch.delenv(name)
+    secrets = {"IVR_ENCRYPTION_KEY": Fernet.generate_key().decode(), "IVR_LOOKUP_HASH_KEY": "k" * 32,
+               "IVR_ADMIN_API_KEY": "ops:admin:" + "a" * 32, "AMI_SECRET": "ami-" + "s" * 20,
+               "POSTGRES_PASSWORD": "pg-pass", "REGISTER_TOKEN": "reg-" + "t" * 24,
+               "LEDGER_ENCRYPTION_KEY": Fernet.generate_key().decode(), "LEDGER_LOOKUP_HASH_KEY": "l" * 32,
+               "REMINDER_CALLER_ID_NUMBER": "+254700999000"}
+    for k, v in env_of(compose, service).items():
+        monkeypatch.setenv(k, interpolate(v, secrets))
+    settings = load_settings(security={"secrets_file": tmp_path / "never.json"})
+    assert settings.env == "production" and not (tmp_path / "never.json").exists()
 
 
 def test_ports_match_settings_and_asterisk(compose: dict[str, Any]) -> None:

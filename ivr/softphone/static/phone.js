@@ -1,5 +1,6 @@
 // Why: the softphone's call logic — microphone → 8 kHz 20 ms frames over the WebSocket, bot audio → speaker,
-// keypad digits, the live transcript, and a clear message for every way a call can fail.
+// keypad digits (the keys pressed shown, earlier ones masked: a PIN is never on screen whole), the live transcript
+// of this call only, and a clear message for every way a call can fail.
 import { Downsampler } from "./downsample.js";
 import { Player } from "./player.js";
 
@@ -13,7 +14,9 @@ const ENDED = {
   internal_error: "The call ended because of a problem on the server.",
 };
 
-const state = { ws: null, ctx: null, mic: null, nodes: [], player: null, muted: false, connected: false };
+const SERVER_DOWN = "Cannot reach the MiKashBoks server: check that it is running, then press Call again.";
+
+const state = { ws: null, ctx: null, mic: null, nodes: [], player: null, muted: false, connected: false, keys: [] };
 const stats = { framesSent: 0, digitsSent: 0, transcript: [], state: "idle", lastError: "" };
 window.softphone = { stats, get player() { return state.player ? state.player.stats : null; } };
 
@@ -38,6 +41,21 @@ function addLine(speaker, text) {
   $("transcript").append(li);
   li.scrollIntoView({ block: "nearest" });
   stats.transcript.push({ speaker, text });
+}
+
+// The keys of this call: the last one in clear (feedback for the press), the earlier ones as dots, so that a PIN
+// keyed on this page is never readable on the screen as a whole.
+function showKeys() {
+  const keys = state.keys;
+  $("keys").textContent = keys.length ? keys.map((k, i) => (i === keys.length - 1 ? k : "•")).join(" ") : "none";
+}
+
+function newCallScreen() {
+  $("transcript").replaceChildren(); // the previous call's conversation is not this one's
+  stats.transcript = [];
+  stats.digitsSent = 0;
+  state.keys = [];
+  showKeys();
 }
 
 function setInCall(inCall) {
@@ -101,7 +119,11 @@ async function startMicrophone() {
     stats.framesSent += 1;
   };
   if (ctx.audioWorklet && window.AudioWorkletNode) {
-    await ctx.audioWorklet.addModule("/phone/static/mic-worklet.js");
+    try {
+      await ctx.audioWorklet.addModule("/phone/static/mic-worklet.js"); // fetched from the server
+    } catch {
+      throw new Error(SERVER_DOWN); // not the browser's "Failed to load worklet module script"
+    }
     const node = new AudioWorkletNode(ctx, "mic-downsampler", { numberOfInputs: 1, numberOfOutputs: 1 });
     node.port.onmessage = (e) => send(e.data);
     source.connect(node).connect(sink);
@@ -144,6 +166,7 @@ async function placeCall(event) {
   showError("");
   const caller = $("caller").value.trim();
   if (!caller) { showError("Type or pick a caller number first."); return; }
+  newCallScreen();
   setInCall(true);
   setStatus("Starting the microphone…", "starting");
   try {
@@ -168,7 +191,7 @@ async function placeCall(event) {
   ws.onclose = () => {
     if (state.ws !== ws) return;
     if (!opened) {
-      showError("Cannot reach the MiKashBoks server: check that it is running, then press Call again.");
+      showError(SERVER_DOWN);
       setStatus("Not connected.", "failed");
     } else if (stats.state !== "ended") {
       if (!stats.lastError) showError("The connection to the server was lost.");
@@ -224,6 +247,8 @@ function sendDigit(digit) {
   if (!state.connected || !ws || ws.readyState !== WebSocket.OPEN) return;
   ws.send(JSON.stringify({ type: "dtmf", digit }));
   stats.digitsSent += 1;
+  state.keys.push(digit);
+  showKeys();
   keyTone(digit);
 }
 
