@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 from dialogs.actions import Listen
 from dialogs.expect import Expect
-from dialogs.handlers.ladder import MENU_INTENTS
-from dialogs.handlers.meeting_entry import ENTRY_COMMANDS, ENTRY_DIGITS, YES_NO
+from dialogs.handlers.meeting_entry import ENTRY_DIGITS
 from dialogs.meeting import parse
+from dialogs.meeting.flow import ENTRY_COMMANDS, YES_NO_PHRASES
+from dialogs.menu import MENU
 from dialogs.prompts import PHRASES
 from ledger_client.types import RosterMember
 from nlu.normalise.amounts import find_amount
@@ -25,6 +26,8 @@ from nlu.types import Understanding
 from speech.currency import currency as currency_of
 from speech.grammar.numbers import spoken_digits
 
+# The main menu as a member hears it (officers' extra choice, record_meeting, is a command of its own state).
+MENU_INTENTS = tuple(dict.fromkeys(i.intent for i in MENU if i.audience != "officers" and i.intent != "go_back"))
 State = Literal["menu", "yes_no", "amount", "digits", "member_name", "meeting_entry"]
 STATES: tuple[State, ...] = ("menu", "yes_no", "amount", "digits", "member_name", "meeting_entry")
 
@@ -36,7 +39,7 @@ def listen_for(state: State, lang: str, roster: Sequence[RosterMember] = ()) -> 
         case "menu":
             return Listen("menu_main", PHRASES[lang]["menu"], expects=Expect(("menu",), intents=MENU_INTENTS))
         case "yes_no":
-            return Listen("meeting_confirm", YES_NO.get(lang, ()), expects=Expect(("yes_no",)))
+            return Listen("meeting_confirm", YES_NO_PHRASES.get(lang, ()), expects=Expect(("yes_no",)))
         case "amount":
             return Listen("meeting_ask_amount", max_digits=9, expects=Expect(("amount",)))
         case "digits":
