@@ -61,6 +61,7 @@ class AsrSettings(BaseModel):
     # phrases and names (menus, yes/no, names) right answers sit above 0.0 in ~97 % of turns; numbers, digit
     # strings and meeting entries fit less tightly when right (-0.03), and out-of-grammar speech falls below both.
     pocketsphinx_floor_closed: float = 0.0
+    # The floor for numbers, digit strings and meeting entries (see above).
     pocketsphinx_floor_open: float = -0.03
     # Margin above the floor that moves the confidence from 0.5 to 0.73.
     pocketsphinx_confidence_scale: float = Field(default=0.02, gt=0.0)
