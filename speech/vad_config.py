@@ -28,9 +28,6 @@ class VadSettings(BaseModel):
     grammar_end_silence_ms: int = Field(default=220, ge=60)
     # Hard cap on one utterance so a noisy line or a caller reading a paragraph cannot hold the turn forever.
     max_utterance_ms: int = Field(default=15_000, ge=1_000)
-    # No speech this long after listening started -> no_input (the dialog reprompts). Counted on the explicit
-    # clock, because a silent caller on a phone with silence suppression sends no frames at all.
-    no_input_timeout_ms: int = Field(default=6_000, ge=500)
     # Audio kept from before speech was detected and prepended to the utterance, so the first syllable (whose
     # onset is quieter than the threshold, and the min_speech_ms it took to confirm) is not clipped.
     lookback_ms: int = Field(default=300, ge=0)

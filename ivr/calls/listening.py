@@ -31,9 +31,6 @@ from speech.vad import SpeechStarted
 from speech.vad_config import VadSettings
 
 log = logging.getLogger(__name__)
-# The session owns the no-input timer (it starts when the prompt has finished playing, not when listening
-# starts), so the endpointer's own timer is pushed out of the way.
-ENDPOINTER_NO_INPUT_MS = 24 * 3600 * 1000
 # The transcript of a turn the recogniser rejected: non-empty (so it is a no-match, not a no-input) and made of no
 # word any reader of the dialog understands.
 REJECTED_TRANSCRIPT = "[unk]"
@@ -69,8 +66,7 @@ async def hear_audio(pcm: bytes, rate: int, hearing: Hearing, lang: str, vad: Va
     engine = hearing.engine
     if engine is None:
         return AsrResult(text="", confidence=0.0, is_final=True), "none"
-    listener = Listener(engine, lang, rate=rate, grammar=hearing.grammar,
-                        vad=vad.model_copy(update={"no_input_timeout_ms": ENDPOINTER_NO_INPUT_MS}))
+    listener = Listener(engine, lang, rate=rate, grammar=hearing.grammar, vad=vad)
     step = rate * 20 // 1000 * 2
     try:
         final: Final | None = None
@@ -133,8 +129,8 @@ class ListenTurn:
         self._start_ms = clock.ms(self.times.listen_started)
         self._listener: Listener | None = None
         if listen.speech and hearing.engine is not None:
-            vad_here = vad.model_copy(update={"no_input_timeout_ms": ENDPOINTER_NO_INPUT_MS})
-            self._listener = Listener(hearing.engine, lang, rate=8000, grammar=hearing.grammar, vad=vad_here,
+            # no no-input timer in the endpointer: the Listen's timeout runs here, from the end of the prompt
+            self._listener = Listener(hearing.engine, lang, rate=8000, grammar=hearing.grammar, vad=vad,
                                       start_ms=self._start_ms)
         self._digits = ""
         self._last_digit: float | None = None

@@ -50,13 +50,14 @@ class Listener:
         grammar: Sequence[str] | GrammarSpec | None = None,
         vad: VadSettings | None = None,
         start_ms: int = 0,
+        no_input_ms: int | None = None,
     ) -> None:
         self.engine = engine
         self.lang = lang
         self.rate = rate
         self.grammar: list[str] | GrammarSpec | None = (
             grammar if grammar is None or isinstance(grammar, GrammarSpec) else list(grammar))
-        self.endpointer = Endpointer(vad, rate=rate, start_ms=start_ms)
+        self.endpointer = Endpointer(vad, rate=rate, start_ms=start_ms, no_input_ms=no_input_ms)
         self._early_ms = self.endpointer.settings.grammar_end_silence_ms
         self._stream: AsrStream | None = None
 
