@@ -22,7 +22,6 @@ import yaml
 from dialogs.actions import Listen
 from dialogs.expect import Expect
 from dialogs.meeting.parse import BULK_PHRASES, COMMAND_WORDS
-from dialogs.vocab import BACK, GLOBAL_PHRASES, REPEAT
 from nlu.normalise import dates as nlu_dates
 from nlu.normalise.transactions import PHRASES as TYPE_PHRASES
 from speech.grammar.numbers import DIGIT_WORDS, amount
@@ -152,15 +151,7 @@ class GrammarBuilder:
             add("transaction_type", lw.type_phrases)
         for intent in expects.intents:
             add(intent, lw.examples.get(intent, ()))
-        # Heard in every state at a low weight, because the dialog honours them in every state: the global intents
-        # the state keeps (their exact phrases, which the dialog acts on, and their NLU examples) and "repeat" /
-        # "go back" (dialogs.engine reads them after the state's own answers).
-        said_globally = GLOBAL_PHRASES.get(lang, {})
-        side = {i: (*said_globally.get(i, ()), *lw.examples.get(i, ())) for i in expects.globals
-                if i not in expects.intents}
-        for meta, words in (("repeat", REPEAT), ("go_back", BACK)):
-            if meta not in expects.intents:
-                side[meta] = (*words.get(lang, ()), *lw.examples.get(meta, ()))
+        side = {i: lw.examples.get(i, ()) for i in expects.globals if i not in expects.intents}
         if "meeting_entry" in kinds:
             for name, said in COMMAND_WORDS.items():
                 add(f"command:{name}", lw.used(said))
