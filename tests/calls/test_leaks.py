@@ -51,7 +51,9 @@ def leak_settings(tmp_path: Path, ledger_server: LedgerCoreProcess, shared_promp
         audiosocket={"port": 0},
         calls={"languages": ["en"]},
         # real Kaldi recognisers per utterance (the Korean model stands in for an English one here)
-        speech={"models_dir": tmp_path / "models", "asr": {"vosk_model_paths": {"en": str(ko)}},
+        # (pinned to Vosk: the default grammar engine is pocketsphinx now, and no open engine is needed here)
+        speech={"models_dir": tmp_path / "models", "asr": {"vosk_model_paths": {"en": str(ko)},
+                                                           "engines": {"en": "vosk"}, "open_engines": {}},
                 "tts": {"cache_dir": shared_prompt_cache}},
     )
 
