@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from nlu.understand import Nlu
 from speech.asr.base import AsrError, AsrUnavailable
 from speech.audio import SAMPLE_RATE, AudioFormatError, read_wav
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however narrow the terminal
 # A group's currency when no --group names it: the demo groups' (Kenya for English, Tanzania for Swahili).
 DEFAULT_CURRENCY = {"en": "KES", "sw": "TZS"}
 
@@ -64,7 +65,7 @@ async def _group(settings: Settings, http: httpx.AsyncClient, group_id: str) -> 
     return list(roster.members), info.currency
 
 
-async def hear_files(settings: Settings, *, lang: str, state: State, files: list[Path], group: str | None,
+async def hear_files(settings: Settings, *, lang: str, state: State, files: Sequence[str | Path], group: str | None,
                      engines: AsrEngines | None = None) -> list[dict[str, Any]]:
     """The JSON objects `ivr hear` prints, one per file (in order)."""
     out: list[dict[str, Any]] = []
@@ -81,8 +82,8 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: list
             raise AsrUnavailable(f"no speech recogniser for {lang}: {'; '.join(asr.notes)}")
         nlu = Nlu(parser=RasaClient(http, settings.nlu.url, settings.nlu.timeout_s), settings=settings.nlu)
         names = [NameEntry(m.member_id, m.name, (m.nickname,) if m.nickname else ()) for m in roster]
-        for path in files:
-            pcm = read_call_audio(path)
+        for path in files:  # `file` echoes each path as given ("./a.wav" stays "./a.wav")
+            pcm = read_call_audio(Path(path))
             started = time.perf_counter()
             result, engine = await hear_audio(pcm, SAMPLE_RATE, hearing, lang, settings.speech.vad)
             understanding = None
@@ -98,7 +99,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: list
 
 def hear(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="8 kHz mono 16-bit WAV files, one caller turn each."),
+    files: list[str] = typer.Argument(..., help="8 kHz mono 16-bit WAV files, one caller turn each."),
     lang: str = typer.Option(..., "--lang", help="Caller language: en or sw."),
     listen: str = typer.Option("menu", "--listen", help=f"Listen state: {', '.join(STATES)}."),
     group: str | None = typer.Option(None, "--group", help="Group id: its roster (names) and currency, from the "
@@ -107,18 +108,18 @@ def hear(
                                    "IVR_SPEECH__ASR__POCKETSPHINX_CMN_INIT instead of recognising them."),
 ) -> None:
     """Recognise each file as a call in that listen state would; print one JSON object per file."""
-    settings = settings_of(ctx)
+    settings = settings_of(ctx, secrets=False)  # reads files and the ledger; no secret, no state written
     if lang not in LANGS:
         raise _fail(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     if listen not in STATES:
         raise _fail(f"unknown listen state {listen!r}; use one of {', '.join(STATES)}")
-    for noisy in ("httpx", "ivr.calls.engines", "speech"):
+    for noisy in ("httpx", "ivr.calls.engines", "speech", "ledger_client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # stdout is the JSON
     try:
         if calibrate:
             from speech.asr.sphinx_calibrate import calibrate_cmn
 
-            cmn = calibrate_cmn([(read_call_audio(p), SAMPLE_RATE) for p in files], settings.speech.asr)
+            cmn = calibrate_cmn([(read_call_audio(Path(p)), SAMPLE_RATE) for p in files], settings.speech.asr)
             typer.echo(json.dumps({"pocketsphinx_cmn_init": cmn}))
             return
         rows = asyncio.run(hear_files(settings, lang=lang, state=listen, files=files,
@@ -126,6 +127,7 @@ def hear(
     except (AudioFormatError, AsrUnavailable, AsrError, ValueError) as exc:
         raise _fail(str(exc)) from None
     except LedgerError as exc:
-        raise _fail(f"cannot read group {group!r} from the ledger at {settings.ledger.base_url}: {exc}") from None
+        raise _fail(f"cannot read group {group!r} from the ledger at {settings.ledger.base_url} "
+                    f"(IVR_LEDGER__BASE_URL): {exc}") from None
     for row in rows:
         typer.echo(json.dumps(row, ensure_ascii=False))
