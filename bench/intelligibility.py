@@ -1,5 +1,5 @@
 """Intelligibility of the bot's voice, measured: every prompt of each catalog (sample values) is rendered through a
-TTS engine exactly as a call says it (speech.tts.speaker), passed through the telephone line (speech.linesim:
+TTS engine exactly as a call says it (speech.tts.speaker), passed through the telephone line (speech.telephone:
 8 kHz, 300-3400 Hz, noise, μ-law) and transcribed; prints word error rate per engine and language and the worst
 prompts. Prints figures; asserts nothing (tests/speech/test_tts_intelligibility.py runs a small subset with a bound).
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import re
 import tempfile
 import threading
@@ -35,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bench.whisper_models import base_model_dir, tiny_en_model_dir
 from speech.audio import resample
-from speech.linesim import telephone
+from speech.telephone import LineProfile, telephone_line
 from speech.tts.plan import RenderPlan
 from speech.tts.speaker import Speaker
 from speech.verbalise import number_words
@@ -46,6 +47,11 @@ WILDCARD = "*"
 _SPOKEN_FORMS = [(re.compile(r"\bmy\s*-?\s*cash\s*-?\s*box(?:es)?\b"), "mikashboks")]
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,12}")
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+
+
+def line(pcm: bytes, snr_db: float | None, seed: int) -> bytes:
+    """Our 8 kHz audio as the caller's handset delivers it (no noise when ``snr_db`` is None)."""
+    return telephone_line(pcm, 8000, LineProfile(snr_db=math.inf if snr_db is None else snr_db), seed=seed)
 
 
 # --- recognisers ----------------------------------------------------------------------------------------------
@@ -198,7 +204,7 @@ async def score(speaker: Speaker, plans: Sequence[RenderPlan], transcriber: Tran
     out = Score(lang, engine.name, engine.voice_id(lang), transcriber.name(lang))
     for n, plan in enumerate(plans, 1):
         pcm = await speaker.render(plan)
-        heard = telephone(pcm, 8000, snr_db=snr_db, seed=n)
+        heard = line(pcm, snr_db, n)
         hyp_text = await asyncio.to_thread(transcriber.transcribe, heard, lang)
         ref, hyp = normalise(plan.text, lang), normalise(hyp_text, lang)
         masked = masked_reference(plan)
@@ -229,8 +235,8 @@ async def number_accuracy(speaker: Speaker, lang: str, transcriber: Transcriber,
     right = 0
     for n, seg in enumerate(segs):
         pcm = await speaker.render(RenderPlan(lang, (seg,), prompt_id="amount"))
-        hyp = " ".join(normalise(await asyncio.to_thread(transcriber.transcribe, telephone(pcm, 8000, snr_db=snr_db,
-                                                                                           seed=100 + n), lang), lang))
+        heard = await asyncio.to_thread(transcriber.transcribe, line(pcm, snr_db, 100 + n), lang)
+        hyp = " ".join(normalise(heard, lang))
         best = max(range(len(candidates)), key=lambda i: fuzz.ratio(hyp, candidates[i]))
         right += best == n
     return right / len(segs)

@@ -8,6 +8,9 @@ from typing import Literal
 from dialogs.expect import Expect
 from dialogs.values import Value
 
+# Silence before a Listen counts as no input (the default of IVR_DIALOGS__NO_INPUT_TIMEOUT_S; the one definition).
+NO_INPUT_TIMEOUT_S = 6.0
+
 
 @dataclass(frozen=True)
 class Say:
@@ -33,7 +36,7 @@ class Listen:
     speech: bool = True
     max_digits: int = 1
     terminator: str | None = "#"
-    no_input_timeout_s: float = 6.0
+    no_input_timeout_s: float = NO_INPUT_TIMEOUT_S
     inter_digit_timeout_s: float = 4.0
     expects: Expect = field(default_factory=Expect)
 

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from dialogs.actions import NO_INPUT_TIMEOUT_S
+
 
 class DialogSettings(BaseModel):
     """Turn-taking numbers and policies of the self-service dialogs; each default says why."""
@@ -21,7 +23,7 @@ class DialogSettings(BaseModel):
     # Reprompts after no input / no match before a polite goodbye: 1st a shorter prompt, 2nd the keypad menu.
     reprompts: int = Field(default=2, ge=0, le=5)
     # Silence before a Listen counts as no input: long enough for a first-time caller to think about the menu.
-    no_input_timeout_s: float = Field(default=6.0, gt=0)
+    no_input_timeout_s: float = Field(default=NO_INPUT_TIMEOUT_S, gt=0)
     # Gap between keypad digits that ends entry (a caller reading a PIN off a card types slowly).
     inter_digit_timeout_s: float = Field(default=4.0, gt=0)
     # Silence allowed before the first PIN digit: callers may need to find their note.

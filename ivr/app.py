@@ -125,7 +125,7 @@ async def _run_ivr(settings: Settings, *, show_progress: bool, worker: int, watc
                 return Dialog(ledger=ledger.reads, nlu=nlu, store=store, clock=utcnow, settings=settings.dialogs,
                               call_id=call_id, meetings=meeting_ports(ledger.outbox, sessions))
 
-            deps = SessionDeps(speaker=speaker, asr_for=asr.for_lang, new_dialog=new_dialog,
+            deps = SessionDeps(speaker=speaker, asr_for=asr.for_lang, open_asr_for=asr.open_for, new_dialog=new_dialog,
                                timings=TimingStore(sessions), settings=cfg, vad=settings.speech.vad,
                                transferrer=transferrer,
                                recordings=Recordings(sessions=sessions, store=RecordingStore.from_settings(settings)))

@@ -26,7 +26,7 @@ from typing import Literal
 from speech.audio import SAMPLE_RATE, SAMPLE_WIDTH, rms_dbfs
 from speech.vad_config import VadSettings
 
-EndReason = Literal["silence", "max_length", "gap", "flush"]
+EndReason = Literal["silence", "max_length", "gap", "flush", "grammar"]
 
 
 class VadError(ValueError):
@@ -58,7 +58,7 @@ class Utterance:
 
 @dataclass(frozen=True, slots=True)
 class NoInput:
-    """No speech for ``no_input_timeout_ms`` since listening (re)started; the timer re-arms at ``at_ms``."""
+    """No speech for ``no_input_ms`` since listening (re)started; the timer re-arms at ``at_ms``."""
 
     at_ms: int
     waited_ms: int
@@ -70,11 +70,15 @@ VadEvent = SpeechStarted | Utterance | NoInput
 class Endpointer:
     """Feeds on (frame, timestamp) pairs and emits SpeechStarted / Utterance / NoInput; one per listening call."""
 
-    def __init__(self, settings: VadSettings | None = None, *, rate: int = SAMPLE_RATE, start_ms: int = 0) -> None:
+    def __init__(self, settings: VadSettings | None = None, *, rate: int = SAMPLE_RATE, start_ms: int = 0,
+                 no_input_ms: int | None = None) -> None:
+        """``no_input_ms``: fire NoInput after this much time without speech; None = the caller owns that timer (a
+        call's no-input timeout is the Listen's, counted from the end of the prompt by the call session)."""
         if rate <= 0:
             raise VadError(f"sample rate must be positive, got {rate}")
         self.settings = settings or VadSettings()
         self.rate = rate
+        self.no_input_ms = no_input_ms
         self._armed_at = start_ms  # no-input timer origin
         self._clock = start_ms  # latest time seen (frame ends and ticks)
         self._last_end: int | None = None  # end of the last received frame
@@ -93,6 +97,15 @@ class Endpointer:
     @property
     def speaking(self) -> bool:
         return self._speaking
+
+    @property
+    def quiet_ms(self) -> int:
+        """While speaking: received quiet audio since the last voiced frame (what end_silence_ms is compared to)."""
+        return self._quiet_ms if self._speaking else 0
+
+    def end_now(self, reason: EndReason) -> list[VadEvent]:
+        """End the utterance in progress now (the recogniser knows the answer is complete); [] when not speaking."""
+        return [self._end(reason)] if self._speaking else []
 
     @property
     def utterance_so_far(self) -> bytes:
@@ -130,7 +143,7 @@ class Endpointer:
                 return [self._end("gap")]
             return []
         waited = now_ms - self._armed_at
-        if waited >= s.no_input_timeout_ms and self._run_start is None:
+        if self.no_input_ms is not None and waited >= self.no_input_ms and self._run_start is None:
             self._armed_at = now_ms
             return [NoInput(at_ms=now_ms, waited_ms=waited)]
         return []

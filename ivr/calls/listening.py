@@ -1,6 +1,10 @@
 """One Listen of a call: keypad digits (terminator, inter-digit timeout), speech (endpointer + ASR), barge-in,
 no-input — turned into exactly one dialog event, with the timings of the turn.
 
+A recogniser that rejects what it heard (out of grammar, or too unsure) makes the turn a "not understood"
+utterance, so the dialog reprompts ("Sorry, I did not catch that") instead of acting on the nearest phrase; a
+rejected meeting entry first gets a second hearing by the language's open engine when there is one.
+
 Clock: the endpointer works in milliseconds on the call's clock (monotonic since the call began). Frames carry
 their arrival time; frames arriving within `jitter_ms` of the previous frame's end are contiguous (TCP bursts),
 later ones leave a gap (a held key or silence suppression), which is neither speech nor silence (vad.py).
@@ -15,19 +19,21 @@ from dataclasses import dataclass
 from dialogs.actions import Listen
 from dialogs.events import Digits, Event, NoInput, Utterance
 from ivr.calls.config import CallSettings
+from ivr.calls.engines import Hearing
 from ivr.calls.media import FrameInbox
 from ivr.calls.playout import Playout
 from ivr.frames import CallerAudio, Dtmf, Hangup
-from speech.asr.base import AsrEngine, AsrError
+from nlu.types import NOT_UNDERSTOOD, Understanding
+from speech.asr.base import AsrError, AsrResult
 from speech.asr.listener import Final, Listener
 from speech.audio import rms_dbfs
 from speech.vad import SpeechStarted
 from speech.vad_config import VadSettings
 
 log = logging.getLogger(__name__)
-# The session owns the no-input timer (it starts when the prompt has finished playing, not when listening
-# starts), so the endpointer's own timer is pushed out of the way.
-ENDPOINTER_NO_INPUT_MS = 24 * 3600 * 1000
+# The transcript of a turn the recogniser rejected: non-empty (so it is a no-match, not a no-input) and made of no
+# word any reader of the dialog understands.
+REJECTED_TRANSCRIPT = "[unk]"
 
 
 @dataclass
@@ -37,6 +43,49 @@ class TurnTimes:
     listen_started: float
     speech_end: float | None = None
     asr_final: float | None = None
+
+
+async def second_hearing(hearing: Hearing, final: Final, lang: str, label: str) -> AsrResult:
+    """What the grammar engine rejected, transcribed by the open engine when the Listen has one (the NLU then parses
+    it as any utterance); the grammar engine's result otherwise."""
+    result = final.result
+    fallback = hearing.fallback
+    if result.rejected is None or result.text or fallback is None:
+        return result
+    try:
+        again = await fallback.recognize(final.utterance.pcm, final.utterance.rate, lang)
+    except AsrError as exc:
+        log.warning("call %s: second hearing by %s failed (%s)", label, fallback.name, exc)
+        return result
+    return again if again.text else result
+
+
+async def hear_audio(pcm: bytes, rate: int, hearing: Hearing, lang: str, vad: VadSettings) -> tuple[AsrResult, str]:
+    """One recorded turn heard as a call would hear it (same endpointer, engine, grammar, second hearing): the
+    first utterance in ``pcm`` and the name of the engine that produced its text. No speech: an empty result."""
+    engine = hearing.engine
+    if engine is None:
+        return AsrResult(text="", confidence=0.0, is_final=True), "none"
+    listener = Listener(engine, lang, rate=rate, grammar=hearing.grammar, vad=vad)
+    step = rate * 20 // 1000 * 2
+    try:
+        final: Final | None = None
+        for i in range(0, len(pcm) - len(pcm) % 2, step):
+            frame = pcm[i : i + step]
+            for ev in await listener.feed(frame, i // 2 * 1000 // rate):
+                if isinstance(ev, Final):
+                    final = ev
+            if final is not None:
+                break
+        if final is None:
+            final = next((ev for ev in await listener.finish() if isinstance(ev, Final)), None)
+        if final is None:
+            return AsrResult(text="", confidence=0.0, is_final=True), engine.name
+        result = await second_hearing(hearing, final, lang, "file")
+        used = hearing.fallback.name if result is not final.result and hearing.fallback is not None else engine.name
+        return result, used
+    finally:
+        await listener.aclose()
 
 
 class CallClock:
@@ -67,9 +116,10 @@ class ListenTurn:
     """Collects the caller's answer to one Listen. `run()` → the dialog event, or None when the caller hung up."""
 
     def __init__(self, listen: Listen, *, inbox: FrameInbox, playout: Playout, clock: CallClock,
-                 engine: AsrEngine | None, grammar: list[str] | None, lang: str, vad: VadSettings,
-                 settings: CallSettings, call_label: str) -> None:
+                 hearing: Hearing, lang: str, vad: VadSettings, settings: CallSettings, call_label: str) -> None:
         self.listen = listen
+        self.hearing = hearing
+        self._lang = lang
         self._inbox = inbox
         self._playout = playout
         self._clock = clock
@@ -78,9 +128,9 @@ class ListenTurn:
         self.times = TurnTimes(time.monotonic())
         self._start_ms = clock.ms(self.times.listen_started)
         self._listener: Listener | None = None
-        if listen.speech and engine is not None:
-            vad_here = vad.model_copy(update={"no_input_timeout_ms": ENDPOINTER_NO_INPUT_MS})
-            self._listener = Listener(engine, lang, rate=8000, grammar=grammar, vad=vad_here,
+        if listen.speech and hearing.engine is not None:
+            # no no-input timer in the endpointer: the Listen's timeout runs here, from the end of the prompt
+            self._listener = Listener(hearing.engine, lang, rate=8000, grammar=hearing.grammar, vad=vad,
                                       start_ms=self._start_ms)
         self._digits = ""
         self._last_digit: float | None = None
@@ -151,7 +201,7 @@ class ListenTurn:
                 self._voiced_ms = ts + dur - ev.at_ms  # the voiced run that made it speech
                 started = True
             elif isinstance(ev, Final):
-                return self._final(ev)
+                return await self._final(ev)
         if not listener.endpointer.speaking:
             self._voiced_ms = 0
         elif not started and rms_dbfs(frame.pcm) >= self._vad.speech_threshold_dbfs:
@@ -162,10 +212,16 @@ class ListenTurn:
             log.info("call %s: barge-in, %d queued frames dropped", self._label, dropped)
         return None
 
-    def _final(self, ev: Final) -> Event:
+    async def _final(self, ev: Final) -> Event:
         self.times.speech_end = self._clock.at(ev.utterance.end_ms)
+        result = await second_hearing(self.hearing, ev, self._lang, self._label)
         self.times.asr_final = time.monotonic()
-        return Utterance(ev.result.text, ev.result.confidence)
+        if result.rejected is not None and not result.text:
+            log.info("call %s: utterance rejected by %s (confidence %.2f)", self._label,
+                     self.hearing.engine.name if self.hearing.engine else "?", result.confidence)
+            return Utterance(REJECTED_TRANSCRIPT, result.confidence,
+                             Understanding(NOT_UNDERSTOOD, 0.0, "none", True, "asr_rejected"))
+        return Utterance(result.text, result.confidence)
 
     # --- timers ---------------------------------------------------------------------------------------------------
 
@@ -180,7 +236,7 @@ class ListenTurn:
             try:
                 for ev in await listener.tick(self._clock.ms(now)):
                     if isinstance(ev, Final):
-                        return self._final(ev)
+                        return await self._final(ev)
             except AsrError as exc:
                 log.warning("call %s: ASR failed (%s); treated as no input", self._label, exc)
                 return NoInput()

@@ -23,7 +23,7 @@ from dialogs.events import CallStarted, Utterance
 from dialogs.prompts import plan as render_plan
 from ivr.audiosocket.transport import AudioTransport
 from ivr.calls.config import CallSettings
-from ivr.calls.grammars import GrammarCheck
+from ivr.calls.engines import HearingPlan
 from ivr.calls.listening import CallClock, ListenTurn
 from ivr.calls.media import AudioSocketMedia, FrameInbox, MediaPort, PlaybackHandle
 from ivr.calls.playout import FRAME_S, Playout
@@ -70,7 +70,8 @@ class SessionDeps:
     settings: CallSettings
     vad: VadSettings
     transferrer: Transferrer | None = None
-    grammars: GrammarCheck = field(default_factory=GrammarCheck)
+    hearing: HearingPlan = field(default_factory=HearingPlan)  # engine + grammar per Listen (shared by all calls)
+    open_asr_for: Callable[[str], AsrEngine | None] = field(default=lambda _lang: None)  # dictation engine per lang
     recordings: Recordings | None = None  # meeting recordings (kept only with the call's recording consent)
 
 
@@ -256,11 +257,10 @@ class CallSession:
     async def _listen_turn(self, listen: Listen, lang: str) -> ListenTurn:
         self.inbox.drop_audio_before(time.monotonic())  # caller audio heard while the bot was thinking
         assert self._playout is not None
-        engine = self.deps.asr_for(lang)
-        grammar = await self.deps.grammars.usable(engine, lang, listen.phrases) if engine is not None else None
-        return ListenTurn(listen, inbox=self.inbox, playout=self._playout, clock=self._clock, engine=engine,
-                          grammar=grammar, lang=lang, vad=self.deps.vad, settings=self.deps.settings,
-                          call_label=self._label)
+        hearing = await self.deps.hearing.for_listen(listen, lang, self.deps.asr_for(lang),
+                                                     self.deps.open_asr_for(lang))
+        return ListenTurn(listen, inbox=self.inbox, playout=self._playout, clock=self._clock, hearing=hearing,
+                          lang=lang, vad=self.deps.vad, settings=self.deps.settings, call_label=self._label)
 
     async def _after_turn(self, turn: ListenTurn, actions: list[Action], lang: str) -> None:
         first_audio = await self._perform(actions, lang)

@@ -37,6 +37,8 @@ COMMANDS: dict[str, Lazy] = {
     "nlu": Lazy("nlu", "app", "Rasa NLU: train, serve, parse."),
     "prompts": Lazy("prompts", "app", "Recorded prompt packs and prompt lengths."),
     "reminders": Lazy("reminders", "app", "Outbound voice reminders (meetings, repayments, positive nudges)."),
+    "hear": Lazy("hear", "hear", "Recognise each file as a call in that listen state would; print one JSON object "
+                 "per file."),
     "say": Lazy("say", "say", "Print the words that will be spoken for a number, amount, date, time or text (and "
                 "optionally synthesise)."),
     "serve": Lazy("serve", "serve", "Run the IVR on IVR_HTTP__HOST:PORT (HTTP) and IVR_AUDIOSOCKET__HOST:PORT "

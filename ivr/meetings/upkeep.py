@@ -51,7 +51,7 @@ def status_hook(sessions: sessionmaker[Session]) -> Callable[[DrainReport], Awai
 
 async def whisper_for(settings: Settings, asr: AsrEngines) -> AsrEngine:
     """The process's whisper engine (shared with calls when English already uses it), loaded; AsrUnavailable if not."""
-    for engine in asr.engines.values():
+    for engine in asr.all():
         if engine.name == "whisper":
             return engine
     engine = WhisperEngine(settings.speech.asr)

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from speech.audio import SAMPLE_WIDTH, AudioFormatError
+from speech.grammar.spec import GrammarSpec
 
 log = logging.getLogger(__name__)
 
-Grammar = tuple[str, ...]
+Grammar = tuple[str, ...]  # a phrase list (the older form); a GrammarSpec describes a whole listen state
+AnyGrammar = Grammar | GrammarSpec
 SUPPORTED_RATES = (8000, 16000)
 
 
@@ -66,6 +68,9 @@ class AsrResult:
     is_final: bool
     alternatives: tuple[Alternative, ...] = ()
     words: tuple[WordTiming, ...] | None = None
+    # Set when the engine heard words but judged them out of grammar / too unsure (then `text` is ""): the
+    # hypothesis it rejected, for tuning tools only (never logged: it is caller speech).
+    rejected: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -82,10 +87,14 @@ class AsrMetrics:
         return self.processing_s / self.audio_s if self.audio_s else 0.0
 
 
-def normalise_grammar(phrases: Sequence[str] | None) -> Grammar | None:
-    """Strip and de-duplicate a phrase list (order kept); ``None`` means open vocabulary."""
+def normalise_grammar(phrases: Sequence[str] | GrammarSpec | None) -> AnyGrammar | None:
+    """Strip and de-duplicate a phrase list (order kept); a GrammarSpec passes as is; ``None`` = open vocabulary."""
     if phrases is None:
         return None
+    if isinstance(phrases, GrammarSpec):
+        if phrases.empty:
+            raise GrammarError("an empty grammar spec matches nothing; pass None for open vocabulary")
+        return phrases
     if isinstance(phrases, str):
         raise GrammarError("a grammar is a list of phrases, not one string")
     out: list[str] = []
@@ -98,6 +107,18 @@ def normalise_grammar(phrases: Sequence[str] | None) -> Grammar | None:
     if not out:
         raise GrammarError("an empty grammar matches nothing; pass None for open vocabulary")
     return tuple(out)
+
+
+def phrase_tuple(grammar: AnyGrammar) -> Grammar:
+    """A phrase list for engines that take one (Vosk, whisper's snapping): a spec's phrases, names and other words."""
+    if isinstance(grammar, GrammarSpec):
+        from speech.grammar.compile import GrammarBuildError, compile_grammar
+
+        try:
+            return compile_grammar(grammar).phrase_list()
+        except GrammarBuildError as exc:
+            raise GrammarError(str(exc)) from exc
+    return grammar
 
 
 def check_audio(pcm: bytes, rate: int, rates: Sequence[int]) -> None:
@@ -123,10 +144,11 @@ class AsrEngine(Protocol):
     name: str
     capabilities: AsrCapabilities
 
-    async def recognize(self, pcm: bytes, rate: int, lang: str, grammar: Sequence[str] | None = None) -> AsrResult:
-        ...
+    async def recognize(self, pcm: bytes, rate: int, lang: str,
+                        grammar: Sequence[str] | GrammarSpec | None = None) -> AsrResult: ...
 
-    async def open_stream(self, lang: str, rate: int, grammar: Sequence[str] | None = None) -> AsrStream: ...
+    async def open_stream(self, lang: str, rate: int, grammar: Sequence[str] | GrammarSpec | None = None
+                          ) -> AsrStream: ...
 
 
 class BaseAsrEngine:
@@ -140,13 +162,14 @@ class BaseAsrEngine:
     def __init__(self) -> None:
         self.metrics = AsrMetrics()
 
-    async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: Grammar | None) -> AsrResult:
+    async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: AnyGrammar | None) -> AsrResult:
         raise NotImplementedError
 
-    async def _open_stream_impl(self, lang: str, rate: int, grammar: Grammar | None) -> AsrStream:
+    async def _open_stream_impl(self, lang: str, rate: int, grammar: AnyGrammar | None) -> AsrStream:
         return BufferedStream(self, lang, rate, grammar)
 
-    async def recognize(self, pcm: bytes, rate: int, lang: str, grammar: Sequence[str] | None = None) -> AsrResult:
+    async def recognize(self, pcm: bytes, rate: int, lang: str,
+                        grammar: Sequence[str] | GrammarSpec | None = None) -> AsrResult:
         """Recognise one whole utterance (mono s16le at ``rate``)."""
         check_audio(pcm, rate, self.capabilities.sample_rates)
         g = normalise_grammar(grammar)
@@ -162,7 +185,8 @@ class BaseAsrEngine:
         self.record(len(pcm) / SAMPLE_WIDTH / rate, time.perf_counter() - started)
         return result
 
-    async def open_stream(self, lang: str, rate: int, grammar: Sequence[str] | None = None) -> AsrStream:
+    async def open_stream(self, lang: str, rate: int, grammar: Sequence[str] | GrammarSpec | None = None
+                          ) -> AsrStream:
         """A stream for one utterance / listen state; feed 20 ms frames in order."""
         check_audio(b"", rate, self.capabilities.sample_rates)
         g = normalise_grammar(grammar)
@@ -190,7 +214,7 @@ class BufferedStream:
     engine: BaseAsrEngine
     lang: str
     rate: int
-    grammar: Grammar | None
+    grammar: AnyGrammar | None
     _buf: bytearray = field(default_factory=bytearray)
     _closed: bool = False
 

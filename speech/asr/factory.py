@@ -18,8 +18,13 @@ def build_asr(speech: SpeechSettings, lang: str, engine: str | None = None) -> A
         from speech.asr.vosk_engine import VoskEngine
 
         return VoskEngine(speech.asr, speech.models_dir)
+    if name == "pocketsphinx":
+        from speech.asr.pocketsphinx_engine import PocketsphinxEngine
+
+        return PocketsphinxEngine(speech.asr)
     if name == "whisper":
         from speech.asr.whisper_engine import WhisperEngine
 
         return WhisperEngine(speech.asr)
-    raise AsrUnavailable(f"unknown ASR engine {name!r}: set IVR_SPEECH__ASR__ENGINES to 'vosk' or 'whisper'")
+    raise AsrUnavailable(f"unknown ASR engine {name!r}: set IVR_SPEECH__ASR__ENGINES to 'pocketsphinx', 'vosk' "
+                         "or 'whisper'")

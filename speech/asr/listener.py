@@ -3,6 +3,10 @@
 Frames go to the ASR stream *while* the caller speaks (from the lookback on), so the final is ready as soon as
 the endpointer hears the trailing silence, and partials are available for barge-in or early intent. Utterance-level
 engines simply buffer until then (see BufferedStream).
+
+Grammar-aware endpointing: a stream that can tell when its best path is a whole answer nothing in the grammar
+continues (``answer_complete()``, pocketsphinx) lets the turn end after ``grammar_end_silence_ms`` of quiet instead
+of the full ``end_silence_ms`` ("savings" needs no 400 ms wait; "elfu kumi ... na mbili" still gets it).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from speech.asr.base import AsrEngine, AsrResult, AsrStream
+from speech.grammar.spec import GrammarSpec
 from speech.vad import Endpointer, NoInput, SpeechStarted, Utterance, VadEvent
 from speech.vad_config import VadSettings
 
@@ -42,15 +47,18 @@ class Listener:
         lang: str,
         *,
         rate: int,
-        grammar: Sequence[str] | None = None,
+        grammar: Sequence[str] | GrammarSpec | None = None,
         vad: VadSettings | None = None,
         start_ms: int = 0,
+        no_input_ms: int | None = None,
     ) -> None:
         self.engine = engine
         self.lang = lang
         self.rate = rate
-        self.grammar = list(grammar) if grammar is not None else None
-        self.endpointer = Endpointer(vad, rate=rate, start_ms=start_ms)
+        self.grammar: list[str] | GrammarSpec | None = (
+            grammar if grammar is None or isinstance(grammar, GrammarSpec) else list(grammar))
+        self.endpointer = Endpointer(vad, rate=rate, start_ms=start_ms, no_input_ms=no_input_ms)
+        self._early_ms = self.endpointer.settings.grammar_end_silence_ms
         self._stream: AsrStream | None = None
 
     async def feed(self, frame: bytes, ts_ms: int) -> list[ListenEvent]:
@@ -66,7 +74,14 @@ class Listener:
             out.extend(await self._on_vad(ev))
         if was_speaking and self.endpointer.speaking and not handled and not vad_events:
             await self._feed_stream(frame, out)
+            if self.endpointer.quiet_ms >= self._early_ms and self._answer_complete():
+                for ev in self.endpointer.end_now("grammar"):
+                    out.extend(await self._on_vad(ev))
         return out
+
+    def _answer_complete(self) -> bool:
+        check = getattr(self._stream, "answer_complete", None)
+        return bool(check()) if check is not None else False
 
     async def tick(self, now_ms: int) -> list[ListenEvent]:
         """Advance the clock when no frames arrive (no-input, a silence-suppressing phone going quiet)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from speech.asr.base import (
     Alternative,
+    AnyGrammar,
     AsrCapabilities,
     AsrError,
     AsrResult,
@@ -28,6 +29,7 @@ from speech.asr.base import (
     GrammarError,
     WordTiming,
     check_audio,
+    phrase_tuple,
 )
 from speech.asr.config import AsrSettings
 from speech.audio import SAMPLE_WIDTH
@@ -259,23 +261,23 @@ class VoskEngine(BaseAsrEngine):
         path = self.model_dir(lang)
         return await asyncio.to_thread(self._registry.get, path)
 
-    def _new_recognizer(self, model: Any, rate: int, grammar: Grammar | None) -> Any:
+    def _new_recognizer(self, model: Any, rate: int, grammar: AnyGrammar | None) -> Any:
         vosk = _import_vosk()
         if grammar is None:
             rec = vosk.KaldiRecognizer(model, float(rate))
         else:
-            rec = vosk.KaldiRecognizer(model, float(rate), grammar_json(model, grammar))
+            rec = vosk.KaldiRecognizer(model, float(rate), grammar_json(model, phrase_tuple(grammar)))
         rec.SetWords(True)
         if self._asr.vosk_max_alternatives:
             rec.SetMaxAlternatives(self._asr.vosk_max_alternatives)
         return rec
 
-    async def _open_stream_impl(self, lang: str, rate: int, grammar: Grammar | None) -> VoskStream:
+    async def _open_stream_impl(self, lang: str, rate: int, grammar: AnyGrammar | None) -> VoskStream:
         model = await self.load(lang)
         rec = await asyncio.to_thread(self._new_recognizer, model, rate, grammar)
         return VoskStream(self, rec, rate)
 
-    async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: Grammar | None) -> AsrResult:
+    async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: AnyGrammar | None) -> AsrResult:
         model = await self.load(lang)
 
         def run() -> list[AsrResult]:

@@ -21,12 +21,14 @@ import numpy as np
 
 from speech.asr.base import (
     Alternative,
+    AnyGrammar,
     AsrCapabilities,
     AsrResult,
     AsrUnavailable,
     BaseAsrEngine,
     Grammar,
     WordTiming,
+    phrase_tuple,
 )
 from speech.asr.config import AsrSettings
 from speech.audio import resample
@@ -116,7 +118,7 @@ class WhisperEngine(BaseAsrEngine):
             self._registry.get, spec, self._asr.whisper_compute_type, self._asr.whisper_cpu_threads
         )
 
-    async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: Grammar | None) -> AsrResult:
+    async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: AnyGrammar | None) -> AsrResult:
         model = await self.load()
         if not getattr(model.model, "is_multilingual", True) and lang != "en":
             raise AsrUnavailable(
@@ -127,7 +129,7 @@ class WhisperEngine(BaseAsrEngine):
         audio = np.frombuffer(audio16, dtype="<i2").astype(np.float32) / 32768.0
         raw, confidence, words = await asyncio.to_thread(self._transcribe, model, audio, lang)
         if grammar is not None:
-            snapped = snap_to_grammar(raw, confidence, grammar, self._asr.whisper_grammar_min_similarity)
+            snapped = snap_to_grammar(raw, confidence, phrase_tuple(grammar), self._asr.whisper_grammar_min_similarity)
             return AsrResult(
                 text=snapped.text,
                 confidence=snapped.confidence,

@@ -84,8 +84,11 @@ async def savings_call(base_url: str, settings: Settings, member: DemoMember) ->
         await wait_bot_said_something(call, since=0.0)  # welcome + "please type your PIN"
         await call.press(member.pin + "#")
         await wait_bot_said_something(call, since=time.monotonic())  # the menu
-        await call.send_audio(with_pauses([festival("how much money have I saved", 8000)], 200, 8000))
+        # a phrase of the menu's grammar (the default engine is the grammar one; the rewording "how much money have
+        # I saved" was heard as the group's totals); the grammar endpointer may answer within the clip's trailing
+        # silence, so the bot's answer is looked for from the moment the caller starts speaking
         asked = time.monotonic()
+        await call.send_audio(with_pauses([festival("how much have I saved", 8000)], 200, 8000))
         first, last = await wait_bot_said_something(call, since=asked, quiet_s=1.5)
         return bot_audio_between(call, first, last)
     finally:

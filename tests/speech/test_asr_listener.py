@@ -45,7 +45,7 @@ async def test_stream_receives_exactly_the_utterance_audio() -> None:
 
 async def test_no_input_and_silence_suppressed_phone() -> None:
     asr = ScriptedAsr(["yes"])
-    listener = Listener(asr, "en", rate=8000, vad=VadSettings(no_input_timeout_ms=3000))
+    listener = Listener(asr, "en", rate=8000, vad=VadSettings(), no_input_ms=3000)
     assert await listener.tick(2999) == []
     (ev,) = await listener.tick(3000)
     assert isinstance(ev, NoInput)

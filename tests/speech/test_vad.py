@@ -96,7 +96,7 @@ def test_long_gap_ends_utterance_on_the_explicit_clock() -> None:
 
 
 def test_no_input_without_any_frames_then_rearms() -> None:
-    ep = Endpointer(VadSettings(no_input_timeout_ms=5000), start_ms=1000)
+    ep = Endpointer(VadSettings(), start_ms=1000, no_input_ms=5000)
     assert ep.tick(5999) == []
     assert ep.tick(6000) == [NoInput(at_ms=6000, waited_ms=5000)]
     assert ep.tick(10999) == []
@@ -104,10 +104,10 @@ def test_no_input_without_any_frames_then_rearms() -> None:
 
 
 def test_no_input_with_quiet_frames_and_not_after_speech() -> None:
-    ep = Endpointer(VadSettings(no_input_timeout_ms=2000))
+    ep = Endpointer(VadSettings(), no_input_ms=2000)
     events, _ = run(ep, [("quiet", 2100)])
     assert [e for e in events if isinstance(e, NoInput)] == [NoInput(at_ms=2000, waited_ms=2000)]
-    ep2 = Endpointer(VadSettings(no_input_timeout_ms=2000))
+    ep2 = Endpointer(VadSettings(), no_input_ms=2000)
     events2, _ = run(ep2, [("quiet", 500), ("tone", 1000), ("quiet", 1000)])
     assert not [e for e in events2 if isinstance(e, NoInput)]
     assert len(utterances(events2)) == 1

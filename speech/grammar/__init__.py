@@ -1,0 +1,1 @@
+"""Recogniser grammars built from plain data (GrammarSpec): numbers, digits, dates, names, phrase sets, entries."""
