@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import languages
 from nlu.normalise.tokens import tokenize
 from nlu.types import LANGS, Lang
 
@@ -61,6 +62,24 @@ PHRASES: dict[Lang, list[tuple[str, tuple[str, ...]]]] = {
         ("affirm", ("ndio", "ndiyo", "sawa", "sahihi", "kweli", "naam", "ehe")),
     ],
 }  # fmt: skip
+
+
+def _pack_phrases() -> dict[Lang, list[tuple[str, tuple[str, ...]]]]:
+    """The `fallback` list of each pack's words.yml: [[intent, [phrase, ...]], ...], checked in that order."""
+    out: dict[Lang, list[tuple[str, tuple[str, ...]]]] = {}
+    for code, p in languages.packs().items():
+        rows = p.data("words.yml").get("fallback")
+        if not rows:
+            continue
+        try:
+            out[code] = [(str(intent), tuple(" ".join(tokenize(str(w))) for w in words)) for intent, words in rows]
+        except (TypeError, ValueError):
+            raise languages.LanguagePackError(
+                f"{p.path('words.yml')}: `fallback` must be a list of [intent, [phrases]]") from None
+    return out
+
+
+PHRASES.update(_pack_phrases())
 # yes/no words only count in a short answer: "no more reminders" is not a "no".
 SHORT_ONLY = {"affirm", "deny"}
 SHORT_ANSWER_WORDS = 4
@@ -94,6 +113,8 @@ def match_command(text: str, lang: Lang) -> FallbackMatch | None:
     if not words:
         return None
     for candidate in (lang, *[other for other in LANGS if other != lang]):
+        if candidate not in PHRASES:
+            continue
         found = _match(words, candidate)
         if found:
             return found

@@ -6,14 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+import languages
 from dialogs.prompts import CATALOGS, plan, value_names
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from speech.tts.plan import RenderPlan
 
 _CURRENCY = {"en": "KES", "sw": "TZS"}
-_NAMES = {"en": ("Grace Akinyi", "Mary Wanjiku", "Mary Akinyi"), "sw": ("Neema Mushi", "Amina Juma", "Amina Said")}
+_NAMES: dict[str, tuple[str, ...]] = {"en": ("Grace Akinyi", "Mary Wanjiku", "Mary Akinyi"),
+                                      "sw": ("Neema Mushi", "Amina Juma", "Amina Said")}
 _PLACES = {"en": "the community hall", "sw": "ukumbi wa kijiji"}
 _GROUPS = {"en": "Umoja Women VSLA", "sw": "Kikundi cha Tumaini"}
+for _code, _pack in languages.packs().items():  # a pack's own samples (words.yml `samples`) and currency
+    _s = _pack.data("words.yml").get("samples") or {}
+    _CURRENCY.setdefault(_code, _pack.currency)
+    if _s.get("names"):
+        _NAMES[_code] = tuple(str(n) for n in _s["names"])
+    if _s.get("place"):
+        _PLACES[_code] = str(_s["place"])
+    if _s.get("group"):
+        _GROUPS[_code] = str(_s["group"])
 
 
 class NoSample(KeyError):

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+import languages as language_packs
 from dialogs.actions import Listen
 from dialogs.expect import Expect
 from dialogs.meeting.parse import BULK_PHRASES, COMMAND_WORDS
@@ -108,6 +109,8 @@ class GrammarBuilder:
         lw = self._langs.get(lang)
         if lw is None:
             path = self.project_dir / "data" / f"{lang}.yml"
+            if not path.is_file() and lang in language_packs.codes():
+                path = language_packs.get(lang).path("nlu.yml")  # a language pack's own examples
             examples = read_examples(path) if path.is_file() else {}
             if not examples:
                 log.warning("no NLU training data for %s in %s: grammars hold catalog words only", lang, path)
@@ -155,7 +158,7 @@ class GrammarBuilder:
         # Heard in every state at a low weight, because the dialog honours them in every state: the global intents
         # the state keeps (their exact phrases, which the dialog acts on, and their NLU examples) and "repeat" /
         # "go back" (dialogs.engine reads them after the state's own answers).
-        said_globally = GLOBAL_PHRASES.get(lang, {})
+        said_globally: Mapping[str, tuple[str, ...]] = GLOBAL_PHRASES.get(lang, {})
         side = {i: (*said_globally.get(i, ()), *lw.examples.get(i, ())) for i in expects.globals
                 if i not in expects.intents}
         for meta, words in (("repeat", REPEAT), ("go_back", BACK)):

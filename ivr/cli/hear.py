@@ -23,6 +23,7 @@ import httpx
 import typer
 from rich.console import Console
 
+import languages as language_packs
 from ivr.calls.engines import AsrEngines, HearingPlan, load_asr_engines
 from ivr.calls.listening import hear_audio
 from ivr.calls.states import STATES, State, listen_for, meaning
@@ -39,8 +40,6 @@ from speech.asr.base import AsrError, AsrUnavailable
 from speech.audio import SAMPLE_RATE, AudioFormatError, read_wav
 
 err = Console(stderr=True)
-# A group's currency when no --group names it: the demo groups' (Kenya for English, Tanzania for Swahili).
-DEFAULT_CURRENCY = {"en": "KES", "sw": "TZS"}
 
 
 def _fail(msg: str) -> typer.Exit:
@@ -70,7 +69,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: list
     out: list[dict[str, Any]] = []
     async with httpx.AsyncClient() as http:
         roster: list[RosterMember] = []
-        currency = DEFAULT_CURRENCY.get(lang, "KES")
+        currency = language_packs.get(lang).currency  # no --group: the language pack's default currency
         if group:
             roster, currency = await _group(settings, http, group)
         asr = engines or await load_asr_engines(settings.speech, [lang])
@@ -87,7 +86,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: list
             result, engine = await hear_audio(pcm, SAMPLE_RATE, hearing, lang, settings.speech.vad)
             understanding = None
             if result.text:
-                understanding = await nlu.understand(result.text, lang, currency=currency,  # type: ignore[arg-type]
+                understanding = await nlu.understand(result.text, lang, currency=currency,
                                                      roster=names, today=date.today())
             m = meaning(state, result.text, understanding, lang=lang, currency=currency, roster=roster)
             out.append({"file": str(path), "engine": engine, "text": result.text,
