@@ -116,8 +116,8 @@ GROUPS = (
         history_days=180,
         loans=(
             (3, 1, 10_000_00, "ontime"),  # repaid
-            (4, 2, 15_000_00, "late"),  # overdue
-            (5, -3, 1_50_000_00, "ontime"),  # ₹1,50,000 livelihood loan (bank linkage): current
+            (4, 2, 8_000_00, "late"),  # overdue
+            (5, -3, 9_000_00, "ontime"),  # current
             (6, -2, 8_000_00, "early"),  # repaid early
         ),
     ),
