@@ -22,30 +22,10 @@ def _pack_words(key: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-YES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
-    "en": ("yes", "yeah", "yep", "yes please", "correct", "that is right", "that's right", "right", "ok", "okay",
-           "sure", "i agree", "agree", "true"),
-    "sw": ("ndiyo", "ndio", "naam", "sawa", "sahihi", "kweli", "ehe", "nakubali", "ni sawa", "ndiyo tafadhali"),
-    **_pack_words("yes"),
-})  # fmt: skip
-NO: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
-    "en": ("no", "nope", "no thank you", "no thanks", "not now", "not today", "wrong", "incorrect", "not correct",
-           "not right", "i don't agree", "i do not agree", "don't"),
-    "sw": ("hapana", "la", "sio", "siyo", "si sahihi", "si kweli", "makosa", "sitaki", "si sasa", "hapana asante",
-           "sikubali"),
-    **_pack_words("no"),
-})  # fmt: skip
-REPEAT: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
-    "en": ("repeat", "repeat that", "say that again", "say it again", "say again", "again please", "come again",
-           "pardon", "one more time"),
-    "sw": ("rudia", "rudia tena", "sema tena", "sijasikia", "sikusikia", "mara moja tena"),
-    **_pack_words("repeat"),
-})  # fmt: skip
-BACK: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
-    "en": ("go back", "back", "previous", "the previous question", "take me back"),
-    "sw": ("rudi nyuma", "rudi", "nyuma", "swali lililopita", "nirudishe"),
-    **_pack_words("back"),
-})  # fmt: skip
+YES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_pack_words("yes"))
+NO: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_pack_words("no"))
+REPEAT: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_pack_words("repeat"))
+BACK: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_pack_words("back"))
 # Exact phrases of the global intents: said like this they leave the current question (after a check in a
 # recording or PIN flow). The NLU's keyword lists are the single source.
 GLOBAL_PHRASES: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = MappingProxyType({

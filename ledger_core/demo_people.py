@@ -115,10 +115,10 @@ GROUPS = (
         fine_minor=20_00,
         history_days=180,
         loans=(
-            (3, 1, 10_000_00, "ontime"),  # repaid
-            (4, 2, 8_000_00, "late"),  # overdue
+            (4, 1, 8_000_00, "late"),  # overdue (every installment past: none in the upcoming window)
+            (3, 2, 10_000_00, "ontime"),  # repaid
             (5, -3, 9_000_00, "ontime"),  # current
-            (6, -2, 8_000_00, "early"),  # repaid early
+            (6, -1, 8_000_00, "ontime"),  # current, first installment not yet due (monthly: no "early" repayer)
         ),
     ),
 )

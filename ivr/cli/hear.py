@@ -98,7 +98,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: list
 def hear(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="8 kHz mono 16-bit WAV files, one caller turn each."),
-    lang: str = typer.Option(..., "--lang", help="Caller language: en or sw."),
+    lang: str = typer.Option(..., "--lang", help="Caller language: an installed pack's code (`ivr languages list`)."),
     listen: str = typer.Option("menu", "--listen", help=f"Listen state: {', '.join(STATES)}."),
     group: str | None = typer.Option(None, "--group", help="Group id: its roster (names) and currency, from the "
                                      "ledger at IVR_LEDGER__BASE_URL."),
