@@ -140,3 +140,18 @@ def test_cli_check_reports_one_line_per_problem(tmp_path: Path) -> None:
     assert "xh: nlu: intent 'out_of_scope' has 0 examples (at least 5)" in lines
     assert any(ln.startswith("xh: lexicon: no pronunciation for 'ß'") for ln in lines), lines
     assert lines[-1] == f"5 problem(s) in the Hindi pack ({pack})", lines
+
+
+def test_nlu_trains_on_every_pack_and_a_new_pack_retrains(extra_root: Path) -> None:
+    from nlu.server import data_hash, training_files
+
+    project = REPO / "nlu" / "rasa"
+    files = training_files(project)
+    assert files["pack-hi.yml"] == REPO / "languages" / "hi" / "nlu.yml" and "en.yml" in files
+    before = data_hash(project)
+    pack = write_pack(extra_root, "xx")
+    shutil.copyfile(REPO / "languages" / "hi" / "nlu.yml", pack / "nlu.yml")
+    languages.add_root(extra_root)
+    assert "pack-xx.yml" in training_files(project) and data_hash(project) != before
+    languages.remove_root(extra_root)
+    assert data_hash(project) == before
