@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import languages
 from dialogs.expect import Expect
 from dialogs.values import Value
 
@@ -19,7 +20,7 @@ class Say:
     prompt_id: str
     values: dict[str, Value] = field(default_factory=dict)
     interruptible: bool = True
-    lang: str = "en"
+    lang: str = field(default_factory=languages.default_code)
 
 
 @dataclass(frozen=True)

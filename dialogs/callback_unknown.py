@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+import languages
 from dialogs.actions import Action, End, Listen, Say
 from dialogs.events import CallStarted, Event
 from dialogs.ports import Clock, StorePort
@@ -16,9 +17,9 @@ from nlu.types import Lang
 
 
 class UnknownCallbackDialog:
-    def __init__(self, *, call_id: uuid.UUID, store: StorePort, clock: Clock, lang: Lang = "en") -> None:
+    def __init__(self, *, call_id: uuid.UUID, store: StorePort, clock: Clock, lang: Lang | None = None) -> None:
         self.call_id = call_id
-        self.lang: Lang = lang
+        self.lang: Lang = lang or languages.default_code()
         self.state = "start"
         self.listening: Listen | None = None
         self._store = store

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+import languages
 from dialogs.actions import NO_INPUT_TIMEOUT_S
 
 
 class DialogSettings(BaseModel):
     """Turn-taking numbers and policies of the self-service dialogs; each default says why."""
 
-    # Language for callers we cannot look up (unknown numbers) and for the first words before a choice is made.
-    default_language: Literal["en", "sw"] = "en"
+    # Language for callers we cannot look up (unknown numbers) and for the first words before a choice is made:
+    # an installed language pack's code (`ivr languages list`); default the first pack in menu order.
+    default_language: str = Field(default_factory=languages.default_code)
     # Keypad digits in a PIN (models.pins accepts 4 to 8); the prompt tells the caller how many.
     pin_length: int = Field(default=4, ge=4, le=8)
     # Wrong PINs in a row before PIN entry is paused: 3 keeps a 4-digit guesser at 3 in 10,000 per lock period.
@@ -32,3 +34,11 @@ class DialogSettings(BaseModel):
     transfer_to: Literal["secretary", "field_officer"] = "secretary"
     # Dial target of the field officer (e.g. "PJSIP/officer1"); empty = none configured. Unknown callers go here.
     field_officer: str = ""
+
+    @field_validator("default_language")
+    @classmethod
+    def _installed(cls, code: str) -> str:
+        try:
+            return languages.get(code).code
+        except languages.LanguagePackError as exc:
+            raise ValueError(str(exc)) from None

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+import languages
 from dialogs.actions import Listen, Say
 from dialogs.config import DialogSettings
 from dialogs.expect import Expect
@@ -51,7 +52,7 @@ class Conversation:
     store: StorePort
     clock: Clock
     settings: DialogSettings
-    lang: Lang = "en"
+    lang: Lang = field(default_factory=languages.default_code)
     lang_fixed: bool = False  # chosen on the command line / by the channel: no language menu
     state: State = "start"
     caller: str = ""

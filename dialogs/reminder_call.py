@@ -24,7 +24,7 @@ from dialogs.config import DialogSettings
 from dialogs.events import CallStarted, Digits, Event, Hangup, NoInput, Utterance
 from dialogs.expect import Expect
 from dialogs.ports import Clock, NluPort, StorePort, TurnRecord
-from dialogs.prompts import PHRASES, sentences
+from dialogs.prompts import CATALOGS, PHRASES, sentences
 from dialogs.reminder_port import ReminderBrief, ReminderPort
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from nlu.types import Lang
@@ -67,7 +67,7 @@ class ReminderDialog:
         self._clock = clock
         self._s = settings
         self.state: State = "start"
-        self.lang: Lang = "sw" if brief.language == "sw" else "en"
+        self.lang: Lang = brief.language if brief.language in CATALOGS else settings.default_language
         self.listening: Listen | None = None
         self._failures = 0
         self._seq = 0

@@ -24,6 +24,7 @@ from ivr.reminders.config import RemindersSettings
 from ivr.secrets import ensure_secrets
 from ivr.sms.config import SmsSettings
 from ivr.softphone.config import SoftphoneSettings
+from languages.config import LanguageSettings
 from ledger_client.config import LedgerSettings
 from ledger_core.config import LedgerCoreSettings
 from models.config import DatabaseSettings, SecuritySettings
@@ -68,6 +69,7 @@ class Settings(BaseSettings):
     nlu: NluSettings = Field(default_factory=NluSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     dialogs: DialogSettings = Field(default_factory=DialogSettings)
+    languages: LanguageSettings = Field(default_factory=LanguageSettings)
     calls: CallSettings = Field(default_factory=CallSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     callbacks: CallbackSettings = Field(default_factory=CallbackSettings)

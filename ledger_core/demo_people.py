@@ -97,6 +97,30 @@ GROUPS = (
             (8, -1, 200_000_00, "ontime"),  # current
         ),
     ),
+    # A self-help group (SHG) in India: monthly savings in rupees, members who speak Hindi (the Hindi pack).
+    DemoGroup(
+        group_id="g-inr-sakhi",
+        name="सखी स्वयं सहायता समूह",
+        methodology="SHG",
+        currency="INR",
+        language="hi",
+        timezone="Asia/Kolkata",
+        frequency="monthly",
+        weekday=6,  # Sunday
+        meeting_time="11:00",
+        place="पंचायत भवन, रामपुर",
+        share_price_minor=200_00,  # ₹200 monthly saving per member
+        interest_rate_bp=100,  # 1% a month, flat (SHG internal lending)
+        social_fund_minor=50_00,
+        fine_minor=20_00,
+        history_days=180,
+        loans=(
+            (4, 1, 8_000_00, "late"),  # overdue (every installment past: none in the upcoming window)
+            (3, 2, 10_000_00, "ontime"),  # repaid
+            (5, -3, 9_000_00, "ontime"),  # current
+            (6, -1, 8_000_00, "ontime"),  # current, first installment not yet due (monthly: no "early" repayer)
+        ),
+    ),
 )
 
 # (name, nickname, role); the first three hold the offices. Amina Hassan is in both groups with one phone.
@@ -132,8 +156,20 @@ _PEOPLE = {
         ("Mwanaidi Ally", None, "member"),
         ("Daudi Swai", None, "member"),
     ],
+    "g-inr-sakhi": [
+        ("सुनीता देवी", "सुनीता दीदी", "chair"),
+        ("मीना कुमारी", None, "secretary"),
+        ("गीता यादव", None, "treasurer"),
+        ("आशा वर्मा", None, "member"),
+        ("कमला देवी", None, "member"),
+        ("रीता सिंह", None, "member"),
+        ("पूजा शर्मा", None, "member"),
+        ("सरिता पटेल", None, "member"),
+        ("लक्ष्मी गुप्ता", None, "member"),
+        ("राधा मौर्य", None, "member"),
+    ],
 }
-_PREFIX = {"KES": "+2547", "TZS": "+2557"}
+_PREFIX = {"KES": "+2547", "TZS": "+2557", "INR": "+919"}
 SHARED_PERSON = "Amina Hassan"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+import languages
 from nlu.config import NluSettings
 from nlu.process import die_with_parent
 
@@ -55,14 +57,36 @@ def _require_rasa(paths: RasaPaths) -> None:
         )
 
 
+def training_files(project: Path) -> dict[str, Path]:
+    """Every NLU data file training reads, by the name it gets in the training folder: the project's own
+    data/*.yml, then each installed language pack's nlu.yml (as ``pack-<code>.yml``): adding a pack retrains."""
+    files = {f.name: f for f in sorted((project / "data").glob("*.yml"))}
+    for code, pack in languages.packs().items():
+        if pack.has("nlu.yml"):
+            files[f"pack-{code}.yml"] = pack.path("nlu.yml")
+    return files
+
+
 def data_hash(project: Path) -> str:
-    """Hash of everything training reads (config, domain, data files): the model is rebuilt only when it changes."""
+    """Hash of everything training reads (config, domain, data files of the project and of the language packs):
+    the model is rebuilt only when it changes."""
     h = hashlib.sha256()
-    files = [project / "config.yml", project / "domain.yml", *sorted((project / "data").glob("*.yml"))]
-    for f in files:
-        h.update(f.relative_to(project).as_posix().encode())
+    files = {"config.yml": project / "config.yml", "domain.yml": project / "domain.yml",
+             **{f"data/{name}": path for name, path in training_files(project).items()}}
+    for name, f in files.items():
+        h.update(name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _training_data_dir(project: Path, where: Path) -> Path:
+    """The training files gathered in one folder (Rasa's --nlu takes one path)."""
+    if where.exists():
+        shutil.rmtree(where)
+    where.mkdir(parents=True)
+    for name, path in training_files(project).items():
+        shutil.copyfile(path, where / name)
+    return where
 
 
 def _rasa_env() -> dict[str, str]:
@@ -81,9 +105,10 @@ def train(paths: RasaPaths, *, force: bool = False) -> Path:
         log.info("nlu model up to date: %s", model.name)
         return model
     paths.models.mkdir(parents=True, exist_ok=True)
+    data_dir = _training_data_dir(paths.project, paths.models / f"{name}-data")
     cmd = [
         str(paths.rasa), "train", "nlu", "--config", str(paths.project / "config.yml"),
-        "--nlu", str(paths.project / "data"), "--domain", str(paths.project / "domain.yml"),
+        "--nlu", str(data_dir), "--domain", str(paths.project / "domain.yml"),
         "--out", str(paths.models), "--fixed-model-name", name,
     ]  # fmt: skip
     started = time.monotonic()

@@ -6,8 +6,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Lang = Literal["en", "sw"]
-LANGS: tuple[Lang, ...] = ("en", "sw")
+import languages
+
+# A language is a pack's code (languages/<code>/pack.yml); which exist is the registry's business, not the code's.
+Lang = str
+LANGS: tuple[Lang, ...] = languages.codes()
 # The explicit "not understood" intent (Rasa's own name for it): dialogs reprompt on it. Never an empty string.
 NOT_UNDERSTOOD = "nlu_fallback"
 

@@ -10,11 +10,13 @@ from dialogs.context import Conversation, Input
 from dialogs.events import CallStarted
 from dialogs.flow import StateDef, Step, goto
 from dialogs.ladder import group_options, listen_for, reprompt
+from dialogs.prompts import CATALOGS
 from dialogs.values import Count, Name
 from ledger_client.errors import LedgerError
 from ledger_client.types import Membership
 
-LANGUAGES = ("en", "sw")
+# The languages the dialogs can speak: every installed pack with a prompt catalog.
+LANGUAGES = tuple(CATALOGS)
 # What networks put in the caller ID when the number is withheld.
 HIDDEN_CALLER_IDS = frozenset({"", "anonymous", "unknown", "restricted", "private", "withheld", "unavailable"})
 
@@ -46,9 +48,9 @@ async def look_up(c: Conversation, phone: str) -> list[Step]:
         known = await c.store.language_of(c.member_ids)
         if known not in LANGUAGES:
             known = next((m.language for m in c.memberships if m.language in LANGUAGES), None)
-        if known not in LANGUAGES:
+        if known is None or known not in LANGUAGES:
             return [goto("language", back_to="identify")]
-        c.lang = "sw" if known == "sw" else "en"
+        c.lang = known
     return [goto("identified")]
 
 

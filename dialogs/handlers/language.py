@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import languages
 from dialogs.context import Conversation, Input
 from dialogs.flow import StateDef, Step, goto
 from dialogs.ladder import listen_for, reprompt
-from dialogs.prompts import LANGUAGE_WORDS
+from dialogs.prompts import CATALOGS, LANGUAGE_WORDS
 from nlu.types import Lang
 
-KEYS: dict[str, Lang] = {"1": "en", "2": "sw"}
+# Keypad key -> language: each pack's `key` (pack.yml), for the languages the dialogs speak.
+KEYS: dict[str, Lang] = {p.key: code for code, p in languages.packs().items() if code in CATALOGS}
 # Where the call goes once the language is chosen, by where it was asked.
 RETURN_TO = {"identify": "identified", "group": "group", "menu": "menu", "menu_more": "menu_more",
              "unknown": "unknown"}
@@ -19,9 +21,10 @@ def chosen_language(inp: Input) -> Lang | None:
         return KEYS.get(inp.digits)
     phrase = inp.reading.phrase if inp.reading is not None else None
     words = [phrase] if phrase else inp.text.lower().split()
+    text = " " + " ".join(words) + " "
     for lang, names in LANGUAGE_WORDS.items():
-        if any(name in words for name in names):
-            return "sw" if lang == "sw" else "en"
+        if lang in CATALOGS and any(f" {name} " in text for name in names):
+            return lang
     return None
 
 

@@ -3,6 +3,7 @@ which picks the next question for the entry being built — all returning `Goto`
 
 from __future__ import annotations
 
+import languages
 from dialogs.actions import End, Say
 from dialogs.context import Conversation
 from dialogs.expect import Expect
@@ -15,7 +16,8 @@ YES_NO = Expect(("yes_no",))
 # Commands said at the entry prompt (intent names of the NLU).
 ENTRY_COMMANDS = ("undo_last", "read_back_all", "finish_recording")
 # Confirmation answers the recogniser is biased to.
-YES_NO_PHRASES = {"en": ("yes", "no", "undo", "finish"), "sw": ("ndiyo", "hapana", "futa", "maliza")}
+YES_NO_PHRASES = {code: tuple(str(w) for w in p.data("words.yml").get("meeting_commands") or ())
+                  for code, p in languages.packs().items() if p.data("words.yml").get("meeting_commands")}
 
 
 def roster_names(m: MeetingSession) -> tuple[str, ...]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import string
 from types import MappingProxyType
 
+import languages
 from dialogs.prompts import en, meeting_en, sw
+from dialogs.prompts.packs import pack_catalogs, pack_phrases
 from dialogs.values import Value, value_segment
 from speech.tts.plan import RenderPlan, Segment
 
-CATALOGS = MappingProxyType({"en": en.PROMPTS, "sw": sw.PROMPTS})
-PHRASES = MappingProxyType({"en": en.PHRASES, "sw": sw.PHRASES})
+# English and Swahili catalogs are still Python modules; every other language's comes from its pack's prompts.yml.
+CATALOGS = MappingProxyType({"en": en.PROMPTS, "sw": sw.PROMPTS, **pack_catalogs(languages.packs().values())})
+PHRASES = MappingProxyType({"en": en.PHRASES, "sw": sw.PHRASES, **pack_phrases(languages.packs().values())})
 LANGUAGE_WORDS = en.LANGUAGE_WORDS
 
 NOT_INTERRUPTIBLE = frozenset({

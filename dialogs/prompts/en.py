@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dialogs.prompts import callback_en, meeting_en, reminder_en
+from dialogs.prompts.packs import language_menu, language_phrases, language_words
 
-# Bilingual on purpose: a caller who does not understand one language still hears the other.
-LANGUAGE_MENU = "For English press one. Kwa Kiswahili bonyeza mbili."
+# Multilingual on purpose: each installed language is offered in its own words (pack.yml `menu_line`), so a caller
+# who does not understand one language still hears theirs.
+LANGUAGE_MENU = language_menu()
 
 PROMPTS: dict[str, str] = {
     "welcome_member": "Hello {name}, welcome to MiKashBoks.",
@@ -106,7 +108,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "menu": ("savings", "shares", "loan", "next meeting", "meeting", "more", "more choices", "fines", "social fund",
              "group totals", "repeat", "go back", "help", "speak to a person", "change language", "language",
              "goodbye"),
-    "language": ("english", "swahili", "kiswahili"),
+    "language": language_phrases("en"),
     "unknown": ("speak to a person", "goodbye", "help"),
 }
 PROMPTS.update(reminder_en.REMINDER_PROMPTS)  # outbound reminder calls (dialogs/reminder_call.py)
@@ -114,5 +116,5 @@ PHRASES.update(reminder_en.REMINDER_PHRASES)
 PROMPTS.update(meeting_en.MEETING_PROMPTS)  # meeting recording (dialogs/handlers/meeting*.py)
 PHRASES["menu"] += meeting_en.MENU_PHRASES
 PROMPTS.update(callback_en.CALLBACK_PROMPTS)  # missed-call callbacks (dialogs/callback_unknown.py)
-# Words that pick a language at the language menu (in either language).
-LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {"en": ("english", "kiingereza"), "sw": ("swahili", "kiswahili")}
+# Words that pick a language at the language menu (in any installed language): the packs' names for it.
+LANGUAGE_WORDS: dict[str, tuple[str, ...]] = language_words()

@@ -1,19 +1,27 @@
 """Sample values for every placeholder of the catalogs, typed as the dialogs pass them: to render any prompt without
 a call (start-up warming of the text around values, prompt-length checks, the intelligibility bench, recording
-scripts). Realistic figures from the demo groups (KES for English, TZS for Swahili)."""
+scripts). Realistic figures from the demo groups, in each language pack's currency, names from its words.yml."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import languages
 from dialogs.prompts import CATALOGS, plan, value_names
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from speech.tts.plan import RenderPlan
 
-_CURRENCY = {"en": "KES", "sw": "TZS"}
-_NAMES = {"en": ("Grace Akinyi", "Mary Wanjiku", "Mary Akinyi"), "sw": ("Neema Mushi", "Amina Juma", "Amina Said")}
-_PLACES = {"en": "the community hall", "sw": "ukumbi wa kijiji"}
-_GROUPS = {"en": "Umoja Women VSLA", "sw": "Kikundi cha Tumaini"}
+_CURRENCY: dict[str, str] = {}
+_NAMES: dict[str, tuple[str, ...]] = {}
+_PLACES: dict[str, str] = {}
+_GROUPS: dict[str, str] = {}
+for _code, _pack in languages.packs().items():  # each pack's samples (words.yml `samples`) and currency
+    _s = _pack.data("words.yml").get("samples") or {}
+    _CURRENCY[_code] = _pack.currency
+    _NAMES[_code] = tuple(str(n) for n in _s.get("names") or ("Grace Akinyi", "Mary Wanjiku", "Mary Akinyi"))
+    _PLACES[_code] = str(_s.get("place") or "the community hall")
+    _GROUPS[_code] = str(_s.get("group") or "Umoja Women VSLA")
+_FIRST = languages.default_code()
 
 
 class NoSample(KeyError):
@@ -22,8 +30,8 @@ class NoSample(KeyError):
 
 def sample_value(name: str, lang: str) -> Value:
     """A typical value for the placeholder `name` in `lang` (minor units for money)."""
-    cur = _CURRENCY.get(lang, "KES")
-    names = _NAMES.get(lang, _NAMES["en"])
+    cur = _CURRENCY.get(lang, _CURRENCY[_FIRST])
+    names = _NAMES.get(lang, _NAMES[_FIRST])
     money = {"amount": 1_250_000, "savings": 48_500_000, "cash": 6_320_000, "loans": 35_000_000,
              "social": 2_150_000, "total": 2_700_000}
     counts = {"count": 3, "digits": 4, "key": 2, "minutes": 15, "remaining": 2, "shares": 25}
@@ -40,9 +48,9 @@ def sample_value(name: str, lang: str) -> Value:
     if name in ("n1", "n2", "n3"):
         return Name(names[int(name[1]) - 1])
     if name == "place":
-        return Name(_PLACES.get(lang, _PLACES["en"]))
+        return Name(_PLACES.get(lang, _PLACES[_FIRST]))
     if name == "group":
-        return Name(_GROUPS.get(lang, _GROUPS["en"]))
+        return Name(_GROUPS.get(lang, _GROUPS[_FIRST]))
     raise NoSample(f"no sample value for placeholder {{{name}}}: add one in dialogs/prompts/samples.py")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.prompts import callback_sw, meeting_sw, reminder_sw
 from dialogs.prompts.en import LANGUAGE_MENU, LANGUAGE_WORDS
+from dialogs.prompts.packs import language_phrases
 
 PROMPTS: dict[str, str] = {
     "welcome_member": "Habari {name}, karibu MiKashBoks.",
@@ -103,7 +104,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "menu": ("akiba", "hisa", "mkopo", "mkutano ujao", "mkutano", "zaidi", "faini", "mfuko wa jamii",
              "jumla ya kikundi", "rudia", "rudi nyuma", "msaada", "niongee na mtu", "badilisha lugha", "lugha",
              "kwaheri"),
-    "language": LANGUAGE_WORDS["en"] + LANGUAGE_WORDS["sw"],
+    "language": language_phrases("sw"),
     "unknown": ("niongee na mtu", "kwaheri", "msaada"),
 }
 

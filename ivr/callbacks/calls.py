@@ -51,7 +51,7 @@ class CallbackCalls:
         deps = self._deps
         if kind == "unknown":
             dialog = UnknownCallbackDialog(call_id=call_id, store=self._sql, clock=self._clock,
-                                           lang="sw" if self._lang == "sw" else "en")
+                                           lang=self._lang)
             deps = dataclasses.replace(deps, new_dialog=lambda _cid: dialog)  # type: ignore[arg-type,return-value]
         session = CallSession(CallInfo(call_id, caller=phone, direction="out", purpose="callback"), deps,
                               on_end=self._ended)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, SecretStr
 
+import languages as language_packs
+
 
 class CallSettings(BaseModel):
     """How CallSession takes turns with the caller, and how calls are admitted."""
@@ -36,8 +38,8 @@ class CallSettings(BaseModel):
     # Transfers use AMI Redirect; off (no Asterisk manager configured) the IVR hangs up its AudioSocket leg with
     # 0x00 and the dialplan continues after AudioSocket() (where a deployment can route to a person).
     ami_enabled: bool = False
-    # Languages whose ASR models and static prompts are loaded at start-up (the dialogs speak en and sw).
-    languages: list[str] = Field(default_factory=lambda: ["en", "sw"])
+    # Languages whose ASR models and static prompts are loaded at start-up: every installed language pack.
+    languages: list[str] = Field(default_factory=lambda: list(language_packs.codes()))
     # Dialled numbers (as the dialplan posts them, e.g. ["+254700999000"]) of the officers' meeting-recording
     # line: a call to one starts with purpose "meeting" (recording offered right after the PIN). "+" and spaces
     # are ignored when comparing.

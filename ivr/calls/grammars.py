@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+import languages as language_packs
 from dialogs.actions import Listen
 from dialogs.expect import Expect
 from dialogs.meeting.parse import BULK_PHRASES, COMMAND_WORDS
@@ -107,6 +108,8 @@ class GrammarBuilder:
         lw = self._langs.get(lang)
         if lw is None:
             path = self.project_dir / "data" / f"{lang}.yml"
+            if not path.is_file() and lang in language_packs.codes():
+                path = language_packs.get(lang).path("nlu.yml")  # a language pack's own examples
             examples = read_examples(path) if path.is_file() else {}
             if not examples:
                 log.warning("no NLU training data for %s in %s: grammars hold catalog words only", lang, path)

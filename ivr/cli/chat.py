@@ -8,6 +8,7 @@ import sys
 import typer
 
 from dialogs.actions import Listen
+from dialogs.prompts import CATALOGS
 from dialogs.text import converse
 from ivr.cli.common import settings_of
 from ivr.settings import Settings
@@ -20,16 +21,17 @@ HINT = "Type what you would say; #1234 = keypad digits; empty line = silence; Ct
 def chat(
     ctx: typer.Context,
     phone: str = typer.Option(..., "--phone", help="The caller ID to call from (a member's phone number)."),
-    lang: str | None = typer.Option(None, "--lang", help="en or sw: skip the language menu."),
+    lang: str | None = typer.Option(None, "--lang", help="A language pack's code (`ivr languages list`): skip "
+                                    "the language menu."),
 ) -> None:
     """Talk to the member dialogs from a terminal (or a script: one line per turn, prompts printed as BOT: ...)."""
-    if lang not in (None, "en", "sw"):
-        raise typer.BadParameter("must be en or sw", param_hint="--lang")
+    if lang is not None and lang not in CATALOGS:
+        raise typer.BadParameter(f"must be one of {', '.join(CATALOGS)}", param_hint="--lang")
     settings = settings_of(ctx)
     interactive = sys.stdin.isatty()
     if interactive:
         typer.echo(HINT)
-    asyncio.run(_chat(settings, phone, "sw" if lang == "sw" else "en" if lang == "en" else None, interactive))
+    asyncio.run(_chat(settings, phone, lang, interactive))
 
 
 async def _chat(settings: Settings, phone: str, lang: Lang | None, interactive: bool) -> None:

@@ -24,6 +24,7 @@ import httpx
 import typer
 from rich.console import Console
 
+import languages as language_packs
 from ivr.calls.engines import AsrEngines, HearingPlan, load_asr_engines
 from ivr.calls.listening import hear_audio
 from ivr.calls.states import STATES, State, listen_for, meaning
@@ -40,8 +41,6 @@ from speech.asr.base import AsrError, AsrUnavailable
 from speech.audio import SAMPLE_RATE, AudioFormatError, read_wav
 
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however narrow the terminal
-# A group's currency when no --group names it: the demo groups' (Kenya for English, Tanzania for Swahili).
-DEFAULT_CURRENCY = {"en": "KES", "sw": "TZS"}
 
 
 def _fail(msg: str) -> typer.Exit:
@@ -71,7 +70,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: Sequ
     out: list[dict[str, Any]] = []
     async with httpx.AsyncClient() as http:
         roster: list[RosterMember] = []
-        currency = DEFAULT_CURRENCY.get(lang, "KES")
+        currency = language_packs.get(lang).currency  # no --group: the language pack's default currency
         if group:
             roster, currency = await _group(settings, http, group)
         asr = engines or await load_asr_engines(settings.speech, [lang])
@@ -88,7 +87,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: Sequ
             result, engine = await hear_audio(pcm, SAMPLE_RATE, hearing, lang, settings.speech.vad)
             understanding = None
             if result.text:
-                understanding = await nlu.understand(result.text, lang, currency=currency,  # type: ignore[arg-type]
+                understanding = await nlu.understand(result.text, lang, currency=currency,
                                                      roster=names, today=date.today())
             m = meaning(state, result.text, understanding, lang=lang, currency=currency, roster=roster)
             out.append({"file": str(path), "engine": engine, "text": result.text,
@@ -100,7 +99,7 @@ async def hear_files(settings: Settings, *, lang: str, state: State, files: Sequ
 def hear(
     ctx: typer.Context,
     files: list[str] = typer.Argument(..., help="8 kHz mono 16-bit WAV files, one caller turn each."),
-    lang: str = typer.Option(..., "--lang", help="Caller language: en or sw."),
+    lang: str = typer.Option(..., "--lang", help="Caller language: an installed pack's code (`ivr languages list`)."),
     listen: str = typer.Option("menu", "--listen", help=f"Listen state: {', '.join(STATES)}."),
     group: str | None = typer.Option(None, "--group", help="Group id: its roster (names) and currency, from the "
                                      "ledger at IVR_LEDGER__BASE_URL."),

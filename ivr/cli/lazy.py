@@ -31,6 +31,7 @@ COMMANDS: dict[str, Lazy] = {
     "config": Lazy("config", "app", "Settings documentation."),
     "db": Lazy("db", "app", "The IVR's own database (calls, turns, PINs, consent, audit, outbox)."),
     "keys": Lazy("keys", "app", "PII encryption keys (phones, names, transcripts, recordings)."),
+    "languages": Lazy("languages", "app", "Language packs: list them, check one for completeness."),
     "ledger": Lazy("ledger", "app", "The reference core ledger (ledger_core): serve it, seed demo data."),
     "meetings": Lazy("meetings", "app", "Meetings recorded by phone (drafts, entries, transcripts)."),
     "models": Lazy("models_cmd", "app", "Speech-recognition models."),

@@ -17,7 +17,7 @@ from rich.console import Console
 from ivr.cli.common import settings_of
 from nlu import server
 from nlu.client import RasaClient
-from nlu.types import LANGS, Lang, NluUnavailable
+from nlu.types import LANGS, NluUnavailable
 from nlu.understand import Nlu
 
 app = typer.Typer(no_args_is_help=True, help="Rasa NLU: train, serve, parse.")
@@ -81,13 +81,15 @@ def serve(ctx: typer.Context, port: int = typer.Option(0, help="Port (default: t
 def parse(
     ctx: typer.Context,
     text: str = typer.Argument(..., help="What the caller said (as ASR wrote it)."),
-    lang: str = typer.Option("en", help="Caller language: en or sw."),
+    lang: str = typer.Option("", help="Caller language: an installed pack's code (`ivr languages list`); "
+                             "default the first pack."),
     currency: str = typer.Option("KES", help="Group currency for amounts (ISO code)."),
     today: str = typer.Option("", help="Resolve relative dates against this day (YYYY-MM-DD); default today."),
     no_fallback: bool = typer.Option(False, "--no-fallback", help="Fail instead of using the keyword fallback."),
 ) -> None:
     """Parse one utterance through the running Rasa server and print the JSON result."""
     s = settings_of(ctx, secrets=False)
+    lang = lang or LANGS[0]
     if lang not in LANGS:
         raise _fail(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     day = date.fromisoformat(today) if today else date.today()
@@ -99,7 +101,7 @@ def parse(
             if no_fallback:
                 await client.parse(text)  # raises NluUnavailable when Rasa is not answering
             nlu = Nlu(parser=client, settings=s.nlu)
-            result = await nlu.understand(text, _lang(lang), currency=currency, today=day)
+            result = await nlu.understand(text, lang, currency=currency, today=day)
             return result.to_json()
 
     try:
@@ -108,7 +110,3 @@ def parse(
         raise _fail(f"{exc} (start it with `bin/ivr nlu serve` or set IVR_NLU__URL)") from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
-
-
-def _lang(value: str) -> Lang:
-    return "sw" if value == "sw" else "en"

@@ -111,7 +111,8 @@ async def _synthesise(settings: object, lang: str, engine: str | None, words: st
 
 def say(
     ctx: typer.Context,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language code: en or sw (a region suffix like sw-KE is ok)."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language code of an installed pack (`ivr languages "
+                             "list`; a region suffix like sw-KE is ok)."),
     number: int | None = typer.Option(None, "--number", help="A whole number, e.g. 2350075."),
     money: str | None = typer.Option(None, "--money", help="An amount in MAJOR units (12500 or 500.50)."),
     currency: str | None = typer.Option(None, "--currency", help="KES, TZS, UGX or INR (with --money)."),
@@ -141,7 +142,7 @@ def say(
 
     if not out.parent.is_dir():
         raise _fail(f"--out directory {out.parent} does not exist")
-    base_lang = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]  # TTS voices are keyed by "en", "sw"
+    base_lang = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]  # TTS voices are keyed by the bare code
     try:
         pcm = asyncio.run(_synthesise(settings_of(ctx, secrets=False), base_lang, engine, words))
     except TtsError as exc:  # includes TtsUnavailable, whose message names the setting/command to fix

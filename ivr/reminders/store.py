@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+import languages as language_packs
 from dialogs.reminder_port import ReminderBrief
 from ivr.reminders.config import RemindersSettings
 from ivr.reminders.rules import Candidate
@@ -84,7 +85,7 @@ class ReminderStore:
 
         def q(s: Session) -> dict[str, str]:
             rows = s.scalars(select(MemberPreference).where(MemberPreference.member_id.in_(ids)))
-            return {p.member_id: p.language for p in rows if p.language in ("en", "sw")}
+            return {p.member_id: p.language for p in rows if p.language in language_packs.codes()}
 
         return await self._run(q)
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 _CURRENCY_GLUE = re.compile(r"\b(ksh|kes|tsh|tzs|ugx|shs|sh|rs|inr)\.?(?=\d)")
-_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|\d+(?:[.,]\d+)*(?:k|m)?\b|[a-z']+|\d+")
+# Words of other scripts too (Devanagari for Hindi): letters with their combining vowel signs, nukta and virama
+# (Unicode marks, which \w alone would split off), without the script's digits and danda punctuation.
+_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|\d+(?:[.,]\d+)*(?:k|m)?\b|[a-z']+"
+                    r"|(?:[^\W\d_a-z]|[\u0900-\u0963\u0970-\u0dff])+|\d+")
 
 
 def tokenize(text: str) -> list[str]:

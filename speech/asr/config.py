@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+import languages
+
 AsrEngineName = Literal["pocketsphinx", "vosk", "whisper"]
 # Cepstral mean (13 MFCCs) of telephone speech (8 kHz, 300-3400 Hz, G.711, upsampled to 16 kHz) as the bundled
 # US-English model computes it, averaged over the English and Swahili tuning voices (tests/speech/asr_corpus.py;
@@ -18,6 +20,11 @@ TELEPHONE_CMN = ("52.683,-0.283,-10.301,0.897,-8.286,-10.463,-1.437,-5.744,-17.3
 
 
 OPEN_ENGINES: dict[str, AsrEngineName] = {"en": "whisper"}
+
+
+def _pack_floor_offsets() -> dict[str, float]:
+    return {code: float(p.extra["asr"]["pocketsphinx_floor_offset"]) for code, p in languages.packs().items()
+            if isinstance(p.extra.get("asr"), dict) and "pocketsphinx_floor_offset" in p.extra["asr"]}
 
 
 class AsrSettings(BaseModel):
@@ -66,6 +73,10 @@ class AsrSettings(BaseModel):
     # of short words) and are read back to the caller before anything is saved: -0.11 (vs the old -0.03) keeps
     # accuracy at its best on the tuning voices (sw 74 -> 81 %, en 55 -> 67 %).
     pocketsphinx_floor_open: float = -0.11
+    # Per-language shift of both floors: a language heard through another language's phones (Hindi through the
+    # US-English model) fits the audio less tightly when right. Default: each pack's pack.yml
+    # `asr.pocketsphinx_floor_offset` (Hindi -0.1, measured in languages/hi/pack.yml).
+    pocketsphinx_floor_offsets: dict[str, float] = Field(default_factory=_pack_floor_offsets)
     # Margin above the floor that moves the confidence from 0.5 to 0.73.
     pocketsphinx_confidence_scale: float = Field(default=0.02, gt=0.0)
     # Weight of a loop over a state's own words next to its whole phrases (1.0 between them), so a reworded answer

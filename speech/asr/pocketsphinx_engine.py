@@ -186,6 +186,7 @@ class PocketsphinxStream:
             # Answers that are whole phrases or names fit the audio closely when right; numbers and entries, long
             # strings of short words, fit less well even when right: each kind has its own floor (measured).
             floor = asr.pocketsphinx_floor_closed if self.grammar.closed else asr.pocketsphinx_floor_open
+            floor += asr.pocketsphinx_floor_offsets.get(self.grammar.spec.lang, 0.0)
             conf = confidence_of(margin, floor, asr.pocketsphinx_confidence_scale)
         if conf < asr.pocketsphinx_min_confidence:
             # Out of grammar (or too unclear to act on): say so; the words are kept for tuning only, never logged.

@@ -41,10 +41,21 @@ class Rule:
         return sum(x is not None for x in (self.at, self.before, self.after))
 
 
+# Marks on letters below this code point are accents of Latin script (dropped); above it (Devanagari's vowel signs,
+# nukta and virama) they are part of the spelling the rules read.
+_LATIN_END = 0x0250
+
+
 def fold(word: str) -> str:
-    """Lower case, accents off (é -> e), typographic apostrophes to ASCII: the form the rules are written for."""
+    """Lower case, accents off (é -> e), typographic apostrophes to ASCII: the form the rules are written for.
+    Marks of other scripts stay (decomposed: क़ is क + nukta), since there they are letters."""
     word = word.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    out: list[str] = []
+    for c in unicodedata.normalize("NFKD", word):
+        if unicodedata.combining(c) and (not out or ord(out[-1][0]) < _LATIN_END):
+            continue
+        out.append(c)
+    return "".join(out)
 
 
 class LetterRules:

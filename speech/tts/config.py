@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+import languages
 from speech.tts.coqui import CoquiSettings
 from speech.tts.espeak import EspeakSettings
 from speech.tts.pack import PackSettings
@@ -15,9 +16,9 @@ from speech.tts.piper_engine import PiperSettings
 
 
 def _default_engines() -> dict[str, str]:
-    # Piper's CC0 English voice is installed by the set-up and is far clearer on a phone line than espeak-ng
-    # (bench/intelligibility.py: see the README's WER table); where it is missing, English falls back to espeak.
-    return {"en": "piper"}
+    # Each language pack's choice (pack.yml `tts.engine`; English: Piper's CC0 voice, far clearer on a phone line
+    # than espeak-ng — see the README's WER table); where an engine is missing the language falls back to espeak.
+    return {code: p.tts.engine for code, p in languages.packs().items() if p.tts.engine != "espeak"}
 
 
 class TtsSettings(BaseModel):

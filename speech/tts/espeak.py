@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+import languages
 from speech.audio import AudioFormatError, read_wav_bytes, to_telephone
 from speech.tts.base import BaseTtsEngine, TtsError, TtsUnavailable
 from speech.tts.registry import register_tts
@@ -23,11 +24,14 @@ class EspeakTuning(BaseModel):
 
 
 def _default_tuning() -> dict[str, EspeakTuning]:
-    # Swahili, chosen by bench/intelligibility.py (30 prompts + 20 amounts through the telephone line, whisper base):
-    # the klatt variant at 120 wpm had the lowest character error rate (36.8 % vs 45.4 % for the plain voice at
-    # 145 wpm; m3/f3 45.8/45.7 %, 135/160 wpm 47.0/48.7 %) and kept 95 % of amounts right. Slower helps: Swahili
-    # numbers are long chains of short words ("elfu kumi na mbili na mia tano").
-    return {"sw": EspeakTuning(voice="sw+klatt", rate_wpm=120)}
+    # Each language pack's choice (pack.yml `tts: {engine: espeak, voice, rate_wpm}`). Swahili's was chosen by
+    # bench/intelligibility.py (30 prompts + 20 amounts through the telephone line, whisper base): the klatt variant
+    # at 120 wpm had the lowest character error rate (36.8 % vs 45.4 % for the plain voice at 145 wpm; m3/f3
+    # 45.8/45.7 %, 135/160 wpm 47.0/48.7 %) and kept 95 % of amounts right. Slower helps: Swahili numbers are long
+    # chains of short words ("elfu kumi na mbili na mia tano").
+    return {code: EspeakTuning(voice=p.tts.voice, rate_wpm=p.tts.rate_wpm)
+            for code, p in languages.packs().items()
+            if p.tts.engine == "espeak" and (p.tts.voice or p.tts.rate_wpm)}
 
 
 class EspeakSettings(BaseModel):

@@ -1,9 +1,10 @@
 """Per-language verbalisers: numbers, money, dates and times as words (no TTS engine is trusted with digits).
 
-Public API (language codes "en"/"sw", also "en-KE", "sw_TZ" …; the region is ignored):
+Public API (a language code, also with a region: "en-KE", "sw_TZ" …; the region is ignored):
 number_words, money_words (integer minor units), date_words, weekday_words, time_words, vocabulary (every piece
 the verbalisers can emit, one recorded clip each in a prompt pack) and pieces (a text split into those pieces).
-The form choices per language are documented in ``speech/verbalise/en.py`` and ``speech/verbalise/sw.py``.
+The form choices per language are documented in ``speech/verbalise/en.py``, ``speech/verbalise/sw.py`` and in each
+language pack's own ``languages/<code>/verbalise.py`` (Hindi), which is found through the pack registry.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import re
 from types import ModuleType
 
+import languages
 from speech.currency import currency as _currency
 from speech.verbalise import en, sw
 
@@ -29,8 +31,25 @@ __all__ = [
     "weekday_words",
 ]
 
-_MODULES: dict[str, ModuleType] = {"en": en, "sw": sw}
-LANGUAGES: tuple[str, ...] = tuple(_MODULES)
+# English and Swahili verbalisers still live here (not yet moved into their packs).
+_BUILTIN: dict[str, ModuleType] = {"en": en, "sw": sw}
+
+
+def _modules() -> dict[str, ModuleType]:
+    """Built-in verbalisers, then every installed pack's own verbalise.py (a pack's module wins)."""
+    mods = dict(_BUILTIN)
+    for code, pack in languages.packs().items():
+        mod = pack.module("verbalise")
+        if mod is not None:
+            mods[code] = mod
+    return mods
+
+
+def languages_with_verbaliser() -> tuple[str, ...]:
+    return tuple(_modules())
+
+
+LANGUAGES: tuple[str, ...] = languages_with_verbaliser()
 # The largest magnitude said in words (999 billion …): the tables of both languages stop at billions.
 MAX_NUMBER = 10**12 - 1
 
@@ -49,7 +68,7 @@ class UnsupportedLanguage(ValueError):
     """No verbaliser for this language (say which ones exist)."""
 
     def __init__(self, lang: object) -> None:
-        super().__init__(f"no verbaliser for language {lang!r}; supported: {', '.join(LANGUAGES)}")
+        super().__init__(f"no verbaliser for language {lang!r}; supported: {', '.join(languages_with_verbaliser())}")
         self.lang = lang
 
 
@@ -58,7 +77,7 @@ def _lang(lang: str) -> ModuleType:
         raise UnsupportedLanguage(lang)
     base = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]
     try:
-        return _MODULES[base]
+        return _modules()[base]
     except KeyError:
         raise UnsupportedLanguage(lang) from None
 

@@ -40,7 +40,8 @@ def say(prompt: str, **values: object) -> str:
     return "BOT: " + render(prompt, values, "en")  # type: ignore[arg-type]
 
 
-def chat(tmp: Path, settings: Settings, ledger_url: str, rasa_url: str, phone: str, lines: list[str]) -> list[str]:
+def chat(tmp: Path, settings: Settings, ledger_url: str, rasa_url: str, phone: str, lines: list[str],
+         lang: str | None = "en") -> list[str]:
     sec = settings.security
     env = {**os.environ, "IVR_ENV": "development", "IVR_DATA_DIR": str(tmp), "IVR_DATABASE__URL": settings.database.url,
            "IVR_LEDGER__BASE_URL": ledger_url, "IVR_NLU__URL": rasa_url,
@@ -48,7 +49,7 @@ def chat(tmp: Path, settings: Settings, ledger_url: str, rasa_url: str, phone: s
            # the same key ring as this test process, which wrote rows of the shared IVR database
            "IVR_SECURITY__ENCRYPTION_KEYS": json.dumps([k.get_secret_value() for k in sec.encryption_keys]),
            "IVR_SECURITY__LOOKUP_HASH_KEY": sec.lookup_hash_key.get_secret_value()}
-    argv = [str(Path(sys.executable).parent / "ivr"), "chat", "--phone", phone, "--lang", "en"]
+    argv = [str(Path(sys.executable).parent / "ivr"), "chat", "--phone", phone, *(["--lang", lang] if lang else [])]
     out = subprocess.run(argv, input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, cwd=REPO,
                          timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]

@@ -17,7 +17,7 @@ def test_chat_refuses_an_unknown_language(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("IVR_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(app, ["chat", "--phone", "+254700000001", "--lang", "fr"])
     assert result.exit_code != 0
-    assert "must be en or sw" in result.output
+    assert "must be one of en, sw, hi" in result.output
 
 
 @pytest.mark.parametrize(("line", "event"), [

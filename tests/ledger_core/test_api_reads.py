@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from ledger_core.demo_people import SHARED_PERSON, demo_members
+from ledger_core.demo_people import GROUPS, SHARED_PERSON, demo_members
 from tests.fixtures.ledger_server import LedgerCoreProcess, copy_ledger_database
 
 pytestmark = pytest.mark.integration
@@ -126,9 +126,10 @@ def test_member_positions_match_hand_computation(http: httpx.Client, server: Led
             got = http.get(f"/v1/groups/{m.group_id}/members/{m.member_id}/position").json()
             expected = _expected_member(con, m.member_id)
             assert {k: got[k] for k in expected} == expected, m.member_id
-            price = 10_000 if m.group_id == "g-kes-umoja" else 200_000
-            assert got["shares"] == got["savings_minor"] // price
-            assert got["currency"] == ("KES" if m.group_id == "g-kes-umoja" else "TZS")
+            group = next(g for g in GROUPS if g.group_id == m.group_id)
+            shares = got["savings_minor"] // group.share_price_minor if group.methodology == "VSLA" else 0
+            assert got["shares"] == shares
+            assert got["currency"] == group.currency
             statuses |= {loan["status"] for loan in got["loans"]}
             for loan in got["loans"]:
                 assert loan["outstanding_minor"] >= 0 and loan["loan_id"].startswith("l-")
