@@ -18,8 +18,9 @@ from speech.lexicon.packs import LanguageDataError, language_dir, load_yaml
 
 _ALT = re.compile(r"\(\d+\)$")
 # Words are letters with inner apostrophes (ng'ombe, what's); everything else is split off by the tokeniser.
-# Indic scripts' vowel signs and virama are marks, not \w: they belong to the word (digits and danda excepted).
-_LETTER = r"(?:[^\W\d_]|[\u0900-\u0963\u0970-\u0dff])"
+# Indic scripts' vowel signs and virama, and the accents other scripts keep after folding (Greek, Cyrillic), are
+# marks, not \w: they belong to the word (digits and danda excepted).
+_LETTER = r"(?:[^\W\d_]|[\u0300-\u036f\u0900-\u0963\u0970-\u0dff])"
 _TOKEN = re.compile(rf"{_LETTER}+(?:'{_LETTER}+)*", re.UNICODE)
 
 
