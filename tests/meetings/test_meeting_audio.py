@@ -75,7 +75,9 @@ async def test_meeting_recorded_over_audiosocket(audio_settings: Settings, ledge
             await keys(call, "1")  # agree -> "we will record the meeting of today"
             await keys(call, "1")  # today -> entry prompt
             await speak(call, "Faith paid two hundred savings")  # -> read back + "is that right?"
-            await speak(call, "yes")  # -> saved
+            # -> saved. (Festival slt's bare "yes" is rejected by the grammar engine at this question, confidence
+            # 0.08, and the bot asks again: a known weakness on short answers, see README "Speech".)
+            await speak(call, "yes that is right")
             await keys(call, "5*1*300#")  # Esther Atieno, savings, 300 -> read back
             await keys(call, "1")  # -> saved
             await keys(call, "6#")  # finish -> totals + "shall I send?"
