@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,13 +32,6 @@ from tests.dialogs.test_conversations import assert_heard, say
 from tests.fixtures.ledger_server import REPO, LedgerCoreProcess, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-
-@pytest.fixture
-def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
-    t = LedgerTruth(ledger_server.db_url)
-    yield t
-    t.close()
 
 
 def savings_line(truth: LedgerTruth, gid: str, mid: str, lang: str) -> str:

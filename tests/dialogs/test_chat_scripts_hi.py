@@ -5,7 +5,6 @@ Devanagari) and by keypad, for members of the demo SHG whose language in the led
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from tests.fixtures.ledger_server import LedgerCoreProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 SAKHI = "g-inr-sakhi"
-
-
-@pytest.fixture
-def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
-    t = LedgerTruth(ledger_server.db_url)
-    yield t
-    t.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Every figure the caller hears is checked against ledger_core's own answer read f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time
 from pathlib import Path
 
@@ -41,13 +40,6 @@ KEYS = {"savings": ["#1"], "loan": ["#2"], "meeting": ["#3"], "fines": ["#4", "#
         "group": ["#4", "#3"]}
 GOODBYE = {"en": "goodbye", "sw": "kwaheri"}
 GROUP_OF = {"en": "g-kes-umoja", "sw": "g-tzs-tumaini"}
-
-
-@pytest.fixture
-def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
-    t = LedgerTruth(ledger_server.db_url)
-    yield t
-    t.close()
 
 
 def say(prompt: str, lang: str, **values: object) -> str:

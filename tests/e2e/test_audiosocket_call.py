@@ -10,7 +10,6 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -31,13 +30,6 @@ from tests.speech.asr_voices import festival, with_pauses
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 GROUP = "g-kes-umoja"
-
-
-@pytest.fixture
-def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
-    t = LedgerTruth(ledger_server.db_url)
-    yield t
-    t.close()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -48,13 +47,6 @@ QUESTIONS = {"en": [("my savings", "check_savings"), ("my loan", "check_loan"), 
                     ("mkutano ujao", "next_meeting")]}
 # held-out caller voices (never tuned on): Festival slt for English, an espeak-ng sw variant for Swahili
 CALLER = {"en": TEST_VOICES["en"][0], "sw": TEST_VOICES["sw"][4]}
-
-
-@pytest.fixture
-def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
-    t = LedgerTruth(ledger_server.db_url)
-    yield t
-    t.close()
 
 
 def member_of(lang: str) -> DemoMember:

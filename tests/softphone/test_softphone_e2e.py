@@ -9,7 +9,6 @@ ledger_core's own numbers (read from its database), not from a constant.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,13 +32,6 @@ from tests.speech.asr_voices import festival
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 GROUP = "g-kes-umoja"
 SCREENSHOT = Path("/work/notes/softphone.png")
-
-
-@pytest.fixture
-def truth(ledger_server: LedgerCoreProcess) -> Iterator[LedgerTruth]:
-    t = LedgerTruth(ledger_server.db_url)
-    yield t
-    t.close()
 
 
 @pytest.fixture
