@@ -5,15 +5,19 @@ end-of-caller-speech → first bot audio frame, outbound frames later than 40 ms
 calls heard the right thing, for each N. Asserts nothing.
 
 Run: .venv/bin/python -m bench.load_calls [--lang en,sw] [--calls 1,10,20,50] [--engine default|whisper|both]
-     [--no-rasa]
+     [--workers N] [--keypad-share F] [--no-rasa]
 
 Each call (a member whose language is remembered): PIN + "#" on the keypad, then (after the menu has played) asks
 for savings by voice — English "savings" / "my savings" (Festival slt, Piper joe), Swahili "akiba yangu" (espeak-ng
 sw variants), the held-out voices of tests/speech/asr_corpus.py through the telephone line simulation (8 kHz,
-band-pass, noise, μ-law) — on a phone without silence suppression (quiet line frames keep coming), and waits for
-the answer. ``--engine whisper`` makes faster-whisper tiny.en hear every English turn (the comparison figure).
-Callers run in this process (their CPU, ~1 frame per 20 ms each, is in the CPU figures); ``caller()`` needs only
-the AudioSocket address and a registered call id, so callers can move to other processes.
+band-pass, noise, μ-law) — or, for a share of callers, by keypad ("1"), and waits for the answer. Every caller's line
+sends its 20 ms frames all call long (quiet line noise when the caller is silent), as a phone without silence
+suppression does (bench/load_caller.py). ``--engine whisper`` makes faster-whisper tiny.en hear every English turn.
+
+Without ``--workers`` the IVR runs in this process and the callers share its loop (their CPU is in the figures).
+With ``--workers N`` the bench starts the real ``ivr serve --workers N``, registers each call on the shared HTTP port
+as the dialplan does, connects it where the answer says, runs the callers in separate caller processes, and reads
+late frames from the workers' /metrics and CPU/memory of the worker processes from /proc (bench/load_fleet.py).
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,8 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.load_caller import CallerJob, CallerResult, CallerSpeech, run_jobs  # noqa: E402
+from bench.load_fleet import Fleet, run_caller_processes  # noqa: E402
 from ivr.app import run_ivr  # noqa: E402
 from ivr.runtime import Runtime  # noqa: E402
 from ivr.settings import Settings  # noqa: E402
@@ -51,7 +57,6 @@ from models.pins import set_pin  # noqa: E402
 from speech.telephone import LineProfile  # noqa: E402
 from tests.fixtures.ledger_server import LedgerCoreProcess, free_port, seed_demo_database  # noqa: E402
 from tests.fixtures.settings import make_test_settings  # noqa: E402
-from tests.peers.asterisk_audiosocket import FakeAsteriskCall  # noqa: E402
 from tests.speech.asr_corpus import GROUPS, TEST_VOICES, render  # noqa: E402
 
 RATE = 8000
@@ -63,18 +68,6 @@ QUIET_AFTER_MS = 1500  # line frames after the answer: the endpointer hears the 
 # with each run's throwaway keys and simply rendered again).
 PROMPT_CACHE = ROOT / "var" / "cache" / "bench-load-prompts"
 console = Console(width=200)  # wide enough for the table when stdout is a file
-
-
-@dataclass(frozen=True)
-class CallerSpeech:
-    """What one caller says at the menu: call audio (8 kHz, through the line, then quiet line frames), where the
-    voice ends in it (s), and the menu intent it must be heard as."""
-
-    voice: str
-    text: str
-    pcm: bytes
-    voice_end_s: float
-    intent: str = "check_savings"
 
 
 def caller_speech(lang: str, engine: str) -> list[CallerSpeech]:
@@ -104,80 +97,54 @@ def rss_mb() -> float:
     return 0.0
 
 
-async def wait_quiet(call: FakeAsteriskCall, since: float, quiet_s: float = 0.8, timeout: float = 90) -> float:
-    """Wait until the bot spoke after `since` and then paused; returns the arrival of its first voiced frame.
-    (Scans only frames that arrived since the last look: the caller's own CPU stays small at 50 calls.)"""
-    deadline = time.monotonic() + timeout
-    seen = 0
-    first: float | None = None
-    last: float | None = None
-    while time.monotonic() < deadline:
-        received = call.received
-        for r in received[seen:]:
-            if r.at >= since and any(r.payload):
-                first = r.at if first is None else first
-                last = r.at
-        seen = len(received)
-        if first is not None and last is not None and time.monotonic() - last >= quiet_s:
-            return first
-        if call.ended_by is not None:
-            raise RuntimeError(f"call ended ({call.ended_by})")
-        await asyncio.sleep(0.05)
-    raise RuntimeError("the bot said nothing in time")
+def quiet_line(speech: list[CallerSpeech]) -> bytes:
+    """The line's own quiet (its noise after the answer), sent whenever a caller is not talking."""
+    return speech[0].pcm[-RATE * 2:]  # the last second (16-bit samples) is line noise only
 
 
-@dataclass
-class CallerResult:
-    """What one caller measured (picklable: a caller could run in another process)."""
-
-    latency_ms: float | None = None
-    error: str | None = None
-
-
-async def caller(host: str, port: int, call_id: uuid.UUID, pin: str, speech: CallerSpeech) -> CallerResult:
-    """One Asterisk-like caller: waits for the welcome, types the PIN + #, waits for the menu, says its choice by
-    voice (20 ms frames on the clock) and measures end of its voice → first voiced bot frame. Needs only the IVR's
-    AudioSocket address and a registered call id, so it can run in any process or machine."""
-    call = await FakeAsteriskCall(host, port, call_id).connect()
-    try:
-        await wait_quiet(call, 0.0)  # welcome + "please type your PIN"
-        await call.press(pin + "#")
-        await wait_quiet(call, time.monotonic())  # the menu
-        started = time.monotonic()
-        sending = asyncio.create_task(call.send_audio(speech.pcm))
-        spoken_end = started + speech.voice_end_s  # the last voiced sample left the caller here
-        first = await wait_quiet(call, spoken_end, quiet_s=0.5)
-        await sending
-        return CallerResult(latency_ms=(first - spoken_end) * 1000)
-    except (RuntimeError, OSError) as exc:
-        return CallerResult(error=str(exc))
-    finally:
-        await call.close()
+def make_jobs(n: int, members: list[DemoMember], speech: list[CallerSpeech], keypad_share: float,
+              where: list[tuple[uuid.UUID, str, int]]) -> list[CallerJob]:
+    """Call i: member i, utterance i; every 1/keypad_share-th call chooses by keypad (an even mix)."""
+    jobs = []
+    for i in range(n):
+        keypad = keypad_share > 0 and int((i + 1) * keypad_share) > int(i * keypad_share)
+        cid, host, port = where[i]
+        jobs.append(CallerJob(host, port, cid, members[i % len(members)].pin, speech[i % len(speech)], keypad))
+    return jobs
 
 
-async def run_callers(runtime: Runtime, jobs: list[tuple[DemoMember, CallerSpeech]]) -> list[CallerResult]:
-    """Register every call with the IVR, then run all callers at once in this process. (A ``--workers`` option
-    would hand (host, port, call_id, pin, speech) tuples to caller processes instead.)"""
-    port = runtime.audiosocket.port
-    registered = [(runtime.registry.register(caller=m.phone, channel="PJSIP/bench").call_id, m.pin, s)
-                  for m, s in jobs]
-    return list(await asyncio.gather(*(caller("127.0.0.1", port, cid, pin, s) for cid, pin, s in registered)))
-
-
-def heard_right(settings: Settings, call_ids: list[uuid.UUID], intent: str) -> int:
-    """Calls whose stored turns include the menu intent the caller asked for (what the IVR understood)."""
+def heard_right(settings: Settings, call_ids: list[uuid.UUID], intent: str, key: str) -> int:
+    """Calls whose stored turns include the menu intent the caller asked for (what the IVR understood), or its
+    keypad choice (a keypad turn is stored as ``keypad:<digits>`` without an intent)."""
     if not call_ids:
         return 0
     engine = engine_for(settings)
     try:
         with make_sessionmaker(engine)() as s:
-            return len(set(s.scalars(select(Turn.call_id).where(Turn.call_id.in_(call_ids), Turn.intent == intent))))
+            rows = s.execute(select(Turn.call_id, Turn.intent, Turn.transcript).where(Turn.call_id.in_(call_ids)))
+            return len({cid for cid, i, said in rows if i == intent or said == f"keypad:{key}"})
     finally:
         engine.dispose()
 
 
+def summarise(n: int, results: list[CallerResult], right: int, late: float, frames: float, cpu_s: float,
+              wall: float, mb: float) -> dict[str, Any]:
+    voice = sorted(r.latency_ms for r in results if r.latency_ms is not None and not r.keypad)
+    keys = sorted(r.latency_ms for r in results if r.latency_ms is not None and r.keypad)
+    return {
+        "n": n, "ok": len(voice) + len(keys), "failed": sum(r.error is not None for r in results), "right": right,
+        "voice": sum(not r.keypad for r in results),
+        "p50": statistics.median(voice) if voice else float("nan"), "p95": pct(voice, 0.95),
+        "key_p50": statistics.median(keys) if keys else float("nan"), "key_p95": pct(keys, 0.95),
+        "late": int(late), "frames": int(frames), "cpu_s_per_call": cpu_s / n,
+        "cpu_pct_per_call": 100 * cpu_s / wall / n, "mb_per_call": mb / n, "wall": wall,
+        "errors": sorted({r.error for r in results if r.error})[:3],
+    }
+
+
 async def run_n(runtime: Runtime, settings: Settings, n: int, members: list[DemoMember],
-                speech: list[CallerSpeech]) -> dict[str, Any]:
+                speech: list[CallerSpeech], keypad_share: float) -> dict[str, Any]:
+    """N calls against the IVR running in this process (callers on this loop too: their CPU is in the figures)."""
     before_recent = len(runtime.registry.recent)
     rss0, cpu0, t0 = rss_mb(), os.times(), time.monotonic()
     peak = rss0
@@ -189,8 +156,10 @@ async def run_n(runtime: Runtime, settings: Settings, n: int, members: list[Demo
             await asyncio.sleep(0.25)
 
     sampler = asyncio.create_task(sample())
-    jobs = [(members[i % len(members)], speech[i % len(speech)]) for i in range(n)]
-    results = await run_callers(runtime, jobs)
+    port = runtime.audiosocket.port
+    where = [(runtime.registry.register(caller=members[i % len(members)].phone, channel="PJSIP/bench").call_id,
+              "127.0.0.1", port) for i in range(n)]
+    results = await run_jobs(make_jobs(n, members, speech, keypad_share, where), quiet_line(speech))
     sampler.cancel()
     wall = time.monotonic() - t0
     cpu1 = os.times()
@@ -198,17 +167,50 @@ async def run_n(runtime: Runtime, settings: Settings, n: int, members: list[Demo
         await asyncio.sleep(0.05)
     stats = list(runtime.registry.recent)[before_recent:]
     cpu_s = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
-    q = sorted(r.latency_ms for r in results if r.latency_ms is not None)
-    srv = sorted(x for st in stats for x in st.speech_to_audio_ms)
-    return {
-        "n": n, "ok": len(q), "failed": sum(r.error is not None for r in results),
-        "right": heard_right(settings, [st.call_id for st in stats], speech[0].intent),
-        "p50": statistics.median(q) if q else float("nan"), "p95": pct(q, 0.95),
-        "server_p50": statistics.median(srv) if srv else float("nan"),
-        "late": sum(s.late_frames for s in stats), "frames": sum(s.frames_sent for s in stats),
-        "cpu_s_per_call": cpu_s / n, "cpu_pct_per_call": 100 * cpu_s / wall / n, "mb_per_call": (peak - rss0) / n,
-        "wall": wall,
-    }
+    right = heard_right(settings, [st.call_id for st in stats], speech[0].intent, speech[0].key)
+    return summarise(n, results, right, sum(s.late_frames for s in stats), sum(s.frames_sent for s in stats),
+                     cpu_s, wall, peak - rss0)
+
+
+def run_n_fleet(fleet: Fleet, settings: Settings, n: int, members: list[DemoMember], speech: list[CallerSpeech],
+                keypad_share: float) -> dict[str, Any]:
+    """N calls against `ivr serve --workers N`, registered over HTTP, callers in their own processes."""
+    where = [fleet.register(members[i % len(members)].phone) for i in range(n)]
+    m0, cpu0, rss0, t0 = fleet.metrics(), fleet.cpu_s(), fleet.rss_mb(), time.monotonic()
+    peak = rss0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(0.25):
+            peak = max(peak, fleet.rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        results, caller_cpu = run_caller_processes(make_jobs(n, members, speech, keypad_share, where),
+                                                   quiet_line(speech))
+    finally:
+        stop.set()
+        sampler.join()
+    wall = time.monotonic() - t0
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # every call ended in its worker (the counters count ended calls)
+        m1 = fleet.metrics()
+        if m1.get("ivr_calls_completed_total", 0) - m0.get("ivr_calls_completed_total", 0) >= n:
+            break
+        time.sleep(0.2)
+    cpu_s = fleet.cpu_s() - cpu0
+    right = heard_right(settings, [cid for cid, _, _ in where], speech[0].intent, speech[0].key)
+
+    def delta(name: str) -> float:
+        return m1.get(name, 0.0) - m0.get(name, 0.0)
+
+    row = summarise(n, results, right, delta("ivr_late_frames_total"), delta("ivr_frames_sent_total"), cpu_s,
+                    wall, peak - rss0)
+    row["caller_cpu_pct"] = 100 * caller_cpu / wall
+    row["stalls"] = {c: int(delta(f"ivr_event_loop_stalls_total{{cause={c}}}")) for c in ("cpu", "no_cpu", "waited")}
+    return row
 
 
 def pct(values: list[float], q: float) -> float:
@@ -239,22 +241,47 @@ def prepare_pins(settings: Settings, members: list[DemoMember], lang: str) -> No
         engine.dispose()
 
 
-async def bench_one(lang: str, engine: str, counts: list[int], ledger_url: str, nlu_url: str,
-                    tmp: Path) -> tuple[list[dict[str, Any]], list[str]]:
+def bench_members(lang: str) -> list[DemoMember]:
     phones = [m.phone for m in demo_members()]
-    members = [m for m in demo_members() if m.group_id == GROUPS[lang][0] and phones.count(m.phone) == 1]
+    return [m for m in demo_members() if m.group_id == GROUPS[lang][0] and phones.count(m.phone) == 1]
+
+
+async def bench_one(lang: str, engine: str, counts: list[int], ledger_url: str, nlu_url: str,
+                    tmp: Path, keypad_share: float) -> tuple[list[dict[str, Any]], list[str]]:
+    members = bench_members(lang)
     settings = settings_for(tmp / f"{lang}-{engine}", lang, engine, ledger_url, nlu_url)
     prepare_pins(settings, members, lang)
     speech = caller_speech(lang, engine)
     rows = []
     async with run_ivr(settings, show_progress=True) as runtime:
         notes = [n for n in runtime.asr.notes if n.startswith(f"{lang}:")]
-        await run_n(runtime, settings, 1, members, speech)  # warm-up: first renders, first ledger reads
+        await run_n(runtime, settings, 1, members, speech, 0.0)  # warm-up: first renders, first ledger reads
         for n in counts:
             with console.status(f"{lang} {engine}: {n} simultaneous calls…"):
-                rows.append(await run_n(runtime, settings, n, members, speech))
+                rows.append(await run_n(runtime, settings, n, members, speech, keypad_share))
     said = ", ".join(f"{s.voice} \"{s.text}\"" for s in speech)
     return rows, [*notes, f"{lang} callers: {said}"]
+
+
+def bench_fleet(lang: str, engine: str, counts: list[int], ledger_url: str, nlu_url: str, tmp: Path,
+                keypad_share: float, workers: int) -> tuple[list[dict[str, Any]], list[str]]:
+    members = bench_members(lang)
+    settings = settings_for(tmp / f"{lang}-{engine}-w{workers}", lang, engine, ledger_url, nlu_url)
+    prepare_pins(settings, members, lang)
+    speech = caller_speech(lang, engine)
+    with console.status(f"starting ivr serve --workers {workers}…"):
+        fleet = Fleet.start(settings, workers, PROMPT_CACHE, ["en", "sw"])
+    rows = []
+    try:
+        for _ in range(workers):  # warm-up: every worker's first renders and ledger reads
+            run_n_fleet(fleet, settings, 1, members, speech, 0.0)
+        for n in counts:
+            with console.status(f"{lang}: {n} simultaneous calls on {workers} worker(s)…"):
+                rows.append(run_n_fleet(fleet, settings, n, members, speech, keypad_share))
+    finally:
+        fleet.stop()
+    said = ", ".join(f"{s.voice} \"{s.text}\"" for s in speech)
+    return rows, [f"{lang} callers: {said}"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -264,10 +291,17 @@ def main(argv: list[str] | None = None) -> None:
                          "turns (the comparison)")
     ap.add_argument("--lang", default="en,sw", help="caller languages, comma-separated")
     ap.add_argument("--calls", default="1,10,20,50")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="0: the IVR runs in this process with the callers; N >= 1: `ivr serve --workers N` in its "
+                         "own processes, callers in separate caller processes")
+    ap.add_argument("--keypad-share", type=float, default=None,
+                    help="share of callers who choose at the menu by keypad instead of by voice (default 0.5 with "
+                         "--workers, else 0)")
     ap.add_argument("--no-rasa", action="store_true", help="keyword NLU fallback instead of a Rasa server")
     args = ap.parse_args(argv)
     counts = [int(x) for x in args.calls.split(",")]
     langs = [x for x in args.lang.split(",") if x]
+    keypad_share = args.keypad_share if args.keypad_share is not None else (0.5 if args.workers else 0.0)
     engines = ["default", "whisper"] if args.engine == "both" else [args.engine]
     runs = [(lang, e) for e in engines for lang in langs if e != "whisper" or lang == "en"]
     with tempfile.TemporaryDirectory() as tmp_:
@@ -287,30 +321,44 @@ def main(argv: list[str] | None = None) -> None:
                     rasa = server.start(paths, server.train(paths), port=server.free_port(), timeout_s=300,
                                         log_dir=tmp / "rasa")
                 nlu_url = rasa.url
-            table = Table(title="end of caller speech → first bot audio frame (client side), per N simultaneous calls")
-            for col in ("lang", "engine", "N", "ok", "heard right", "p50 ms", "p95 ms", "server p50 ms",
-                        "late frames (>40 ms) / sent", "CPU-s per call", "CPU % of a core per call", "MB per call",
-                        "wall s"):
+            where = "in this process" if not args.workers else f"ivr serve --workers {args.workers}"
+            table = Table(title=f"end of caller speech (or key) → first bot audio frame, client side; IVR {where}")
+            for col in ("lang", "engine", "N", "ok", "heard right", "voice p50 ms", "voice p95 ms", "keypad p50 ms",
+                        "keypad p95 ms", "late frames (>40 ms) / sent", "CPU-s per call", "CPU % of a core per call",
+                        "MB per call", "wall s"):
                 table.add_column(col, justify="right")
             notes: list[str] = []
             for lang, engine in runs:
-                rows, said = asyncio.run(bench_one(lang, engine, counts, ledger.base_url, nlu_url, tmp))
+                if args.workers:
+                    rows, said = bench_fleet(lang, engine, counts, ledger.base_url, nlu_url, tmp, keypad_share,
+                                             args.workers)
+                else:
+                    rows, said = asyncio.run(bench_one(lang, engine, counts, ledger.base_url, nlu_url, tmp,
+                                                       keypad_share))
                 notes += said
                 for r in rows:
                     table.add_row(lang, "pocketsphinx" if engine == "default" else "whisper tiny.en", str(r["n"]),
                                   f"{r['ok']}/{r['n']}", f"{r['right']}/{r['n']}", f"{r['p50']:.0f}",
-                                  f"{r['p95']:.0f}", f"{r['server_p50']:.0f}", f"{r['late']} / {r['frames']}",
-                                  f"{r['cpu_s_per_call']:.2f}", f"{r['cpu_pct_per_call']:.1f}",
-                                  f"{r['mb_per_call']:.1f}", f"{r['wall']:.0f}")
+                                  f"{r['p95']:.0f}", f"{r['key_p50']:.0f}", f"{r['key_p95']:.0f}",
+                                  f"{r['late']} / {r['frames']}", f"{r['cpu_s_per_call']:.2f}",
+                                  f"{r['cpu_pct_per_call']:.1f}", f"{r['mb_per_call']:.1f}", f"{r['wall']:.0f}")
+                    if "stalls" in r:
+                        notes.append(f"{lang} N={r['n']}: loop stalls by cause (ivr_event_loop_stalls_total): "
+                                     + ", ".join(f"{c} {k}" for c, k in r["stalls"].items())
+                                     + f"; the caller processes used {r['caller_cpu_pct']:.0f} % of a core")
+                    for e in r["errors"]:
+                        notes.append(f"{lang} N={r['n']}: a call failed: {e}")
             console.print(table)
             for note in notes:
                 console.print(note, highlight=False)
             vad = Settings().speech.vad
+            callers = ("callers in the IVR's process (their CPU is in the figures)" if not args.workers else
+                       f"callers in separate processes; CPU and memory are the {args.workers} worker process(es)'")
             console.print(f"NLU: {'Rasa' if rasa else 'keyword fallback (no Rasa)'}; TTS: the default voices via the "
                           f"prompt cache; endpointer end-of-speech silence {vad.end_silence_ms} ms "
                           f"({vad.grammar_end_silence_ms} ms once the grammar's answer is complete), included in the "
-                          f"latency; callers run in the IVR's process (their CPU is in the figures); machine: "
-                          f"{os.cpu_count()} cores, shared with other work", highlight=False)
+                          f"latency; {keypad_share:.0%} of callers choose by keypad; every caller's line sends its "
+                          f"20 ms frames all call long; {callers}; machine: {os.cpu_count()} cores", highlight=False)
         finally:
             if rasa is not None:
                 rasa.stop()

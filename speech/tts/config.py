@@ -47,6 +47,11 @@ class TtsSettings(BaseModel):
     value_gap_ms: int = Field(default=60, ge=0, le=500)
     # Pause between sentences when pieces are stitched (a speaker breathes between sentences).
     sentence_gap_ms: int = Field(default=250, ge=0, le=1000)
+    # Neural renders (Piper) at once per process; more wait their turn (speech/tts/render_pool.py).
+    render_threads: int = Field(default=2, ge=1, le=32)
+    # CPU priority of the render threads below the event loop's (Linux nice, 0-19; 0 = same priority): under a
+    # saturated CPU the calls' audio clock runs first and renders finish later.
+    render_nice: int = Field(default=5, ge=0, le=19)
 
     espeak: EspeakSettings = Field(default_factory=EspeakSettings)
     piper: PiperSettings = Field(default_factory=PiperSettings)

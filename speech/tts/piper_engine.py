@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -12,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from speech.audio import to_telephone
+from speech.tts import render_pool
 from speech.tts.base import BaseTtsEngine, TtsCapabilities, TtsError, TtsUnavailable
 from speech.tts.registry import register_tts
 
@@ -26,6 +26,9 @@ class PiperSettings(BaseModel):
     voices: dict[str, Path] = Field(default_factory=dict)
     # >1 speaks slower; 1.0 is the voice's trained pace.
     length_scale: float = Field(default=1.0, gt=0.2, le=3.0)
+    # onnxruntime threads per render, without spin-waiting: 1 costs ~30 % less CPU per render than onnxruntime's
+    # default (a spinning thread per core) and leaves the other core to the calls (bench/speech_tts.py).
+    threads: int = Field(default=1, ge=1, le=16)
 _voices_lock = threading.Lock()
 
 
@@ -41,8 +44,9 @@ def bundled_voice(lang: str) -> Path | None:
     return path if path.exists() else None
 
 
-def load_voice(model: Path) -> Any:
-    """Load (once per process, thread-safe) the Piper voice at `model` (its .onnx.json must sit beside it)."""
+def load_voice(model: Path, threads: int = 1) -> Any:
+    """Load (once per process, thread-safe) the Piper voice at `model` (its .onnx.json must sit beside it), its
+    ONNX session on `threads` intra-op threads that sleep instead of spinning between renders."""
     model = model.resolve()
     with _voices_lock:
         voice = _voices.get(model)
@@ -54,8 +58,19 @@ def load_voice(model: Path) -> Any:
             if not model.exists():
                 raise TtsUnavailable(f"Piper voice {model} does not exist: fix IVR_SPEECH__TTS__PIPER__VOICES")
             voice = PiperVoice.load(model)
+            voice.session = _session(model, threads)
             _voices[model] = voice
         return voice
+
+
+def _session(model: Path, threads: int) -> Any:
+    import onnxruntime
+
+    opts = onnxruntime.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 class PiperEngine(BaseTtsEngine):
@@ -65,15 +80,17 @@ class PiperEngine(BaseTtsEngine):
     name = "piper"
     capabilities = TtsCapabilities(streaming=True)
 
-    def __init__(self, voices: dict[str, Path] | None = None, length_scale: float = 1.0, timeout_s: float = 30.0):
+    def __init__(self, voices: dict[str, Path] | None = None, length_scale: float = 1.0, timeout_s: float = 30.0,
+                 threads: int = 1):
         super().__init__(timeout_s=timeout_s)
         self._voices = {k: Path(v) for k, v in (voices or {}).items()}
         self._length_scale = length_scale
+        self._threads = threads
 
     @classmethod
     def from_settings(cls, tts: Any) -> PiperEngine:
         cfg: PiperSettings = tts.piper
-        return cls(cfg.voices, cfg.length_scale, tts.timeout_s)
+        return cls(cfg.voices, cfg.length_scale, tts.timeout_s, cfg.threads)
 
     def model_for(self, lang: str) -> Path:
         model = self._voices.get(lang) or bundled_voice(lang)
@@ -97,13 +114,13 @@ class PiperEngine(BaseTtsEngine):
 
     def preload(self, lang: str) -> None:
         """Load the voice now (at start-up) instead of on the first call's first prompt."""
-        load_voice(self.model_for(lang))
+        load_voice(self.model_for(lang), self._threads)
 
     def _sentences(self, model: Path, text: str) -> Iterator[bytes]:
         """Telephone-rate audio per sentence (Piper synthesises sentence by sentence)."""
         from piper import SynthesisConfig
 
-        voice = load_voice(model)
+        voice = load_voice(model, self._threads)
         config = SynthesisConfig(length_scale=self._length_scale)
         for chunk in voice.synthesize(text, syn_config=config):
             yield to_telephone(chunk.audio_int16_bytes, chunk.sample_rate)
@@ -116,7 +133,7 @@ class PiperEngine(BaseTtsEngine):
 
     async def _synthesize_impl(self, text: str, lang: str) -> bytes:
         model = self.model_for(lang)
-        return await asyncio.to_thread(self._render, model, text)
+        return await render_pool.run(self._render, model, text)
 
     def _stream_impl(self, text: str, lang: str) -> AsyncIterator[bytes]:
         return self._stream_sentences(self.model_for(lang), text)
@@ -125,7 +142,7 @@ class PiperEngine(BaseTtsEngine):
         sentences = self._sentences(model, text)
         done = object()
         while True:
-            chunk = await asyncio.to_thread(next, sentences, done)
+            chunk = await render_pool.run(next, sentences, done)
             if chunk is done:
                 return
             assert isinstance(chunk, bytes)

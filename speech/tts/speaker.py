@@ -28,6 +28,7 @@ from rich.progress import Progress
 
 from speech.audio import SAMPLE_RATE, SAMPLE_WIDTH
 from speech.prompt_cache import PromptCache
+from speech.tts import render_pool
 from speech.tts.base import TtsEngine, TtsUnavailable
 from speech.tts.earcon import earcon
 from speech.tts.factory import build_tts, engine_name_for, tts_settings_of
@@ -74,6 +75,7 @@ class Speaker:
     def __init__(self, settings: Any, cache: PromptCache | None = None) -> None:
         self._settings = settings
         self._tts = tts_settings_of(settings)
+        render_pool.configure(self._tts.render_threads, self._tts.render_nice)
         self.cache = cache if cache is not None else PromptCache.from_settings(settings)
         self._engines: dict[str, TtsEngine] = {}
         self._fallbacks: dict[str, TtsEngine | None] = {}
@@ -186,8 +188,9 @@ class Speaker:
     def units(self, plan: RenderPlan) -> list[Unit]:
         """The renderings a plan with values is said as, with their pauses (see value_rendering):
         pieces    — every text part and every value phrase on its own;
-        lead      — the first sentence with a value as its leading text (pre-rendered) + the rest of that sentence,
-                    every other sentence whole (static ones pre-rendered);
+        lead      — the first sentence with a value as its leading text (pre-rendered) + the rest of that sentence
+                    (words after its only value: the value alone + the pre-rendered rest), every other
+                    sentence whole (static ones pre-rendered);
         sentences — every sentence whole."""
         mode = self._tts.value_rendering
         units: list[Unit] = []
@@ -198,7 +201,13 @@ class Speaker:
                 groups = [[p] for p in sentence]
             elif mode == "lead" and has_value and first_value_sentence:
                 first = next(i for i, (_, v, _) in enumerate(sentence) if v)
-                groups = [sentence[:first], sentence[first:]]
+                rest = sentence[first + 1:]
+                if any(re.search(r"\w", t) for t, _, _ in rest) and not any(v for _, v, _ in rest):
+                    # words after the sentence's only value ("Hello | Grace | , welcome to MiKashBoks."): render
+                    # the value alone and play the rest from the cache, not the whole tail for each caller
+                    groups = [sentence[:first], sentence[first:first + 1], rest]
+                else:
+                    groups = [sentence[:first], sentence[first:]]
             else:
                 groups = [sentence]
             first_value_sentence = first_value_sentence and not has_value

@@ -8,7 +8,6 @@ import asyncio
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,36 +18,13 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.fixtures.ledger_server import LedgerCoreProcess
+from tests.fixtures.ledger_server import LedgerCoreProcess, free_run
 from tests.peers.asterisk_audiosocket import FakeAsteriskCall
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 IVR = str(Path(sys.executable).parent / "ivr")
 TOKEN = "workers-register-token"
 STALL_MS = 1500
-
-
-def free_run(n: int) -> int:
-    """A port p with p..p+n-1 all free on 127.0.0.1."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = int(s.getsockname()[1])
-        if base + n > 65535:
-            continue
-        try:
-            held = []
-            for p in range(base, base + n):
-                t = socket.socket()
-                held.append(t)
-                t.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for t in held:
-                t.close()
-    raise RuntimeError("no run of free ports")
 
 
 def active(text: str) -> float:
