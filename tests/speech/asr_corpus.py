@@ -91,7 +91,10 @@ def _synth(voice: Voice, text: str) -> tuple[bytes, int]:
     from speech.tts.piper_engine import PiperEngine, load_voice
 
     piper = load_voice(PiperEngine().model_for(voice.lang))
-    chunks = list(piper.synthesize(text, syn_config=SynthesisConfig(length_scale=voice.length_scale)))
+    # no generator noise: Piper's VITS samples random noise per render, so without this every fresh clone (CI)
+    # would hear a different corpus and a floor measured on one rendering could fail on the next
+    config = SynthesisConfig(length_scale=voice.length_scale, noise_scale=0.0, noise_w_scale=0.0)
+    chunks = list(piper.synthesize(text, syn_config=config))
     return b"".join(c.audio_int16_bytes for c in chunks), chunks[0].sample_rate
 
 
@@ -102,7 +105,7 @@ def seed_of(*parts: str) -> int:
 def render(voice: Voice, text: str, profile: LineProfile = TYPICAL, *, lead_ms: int = 300, tail_ms: int = 500
            ) -> bytes:
     """What ``voice`` saying ``text`` sounds like at our end of a phone call (8 kHz), silence around it; cached."""
-    key = hashlib.sha1(repr((voice, text, profile, lead_ms, tail_ms, 3)).encode()).hexdigest()
+    key = hashlib.sha1(repr((voice, text, profile, lead_ms, tail_ms, 4)).encode()).hexdigest()
     path = CACHE / voice.lang / f"{key}.raw"
     if path.is_file():
         return path.read_bytes()
