@@ -32,7 +32,8 @@ def list_packs() -> None:
     from dialogs.prompts import CATALOGS
 
     for code, p in languages.packs().items():
-        holds = [f for f in ("prompts.yml", "words.yml", "nlu.yml", "verbalise.py", "lexicon/g2p.yml") if p.has(f)]
+        holds = [f for f in ("prompts.yml", "sms.yml", "words.yml", "nlu.yml", "verbalise.py",
+                                         "lexicon/g2p.yml") if p.has(f)]
         voice = f"{p.tts.engine}:{p.tts.voice}" if p.tts.voice else p.tts.engine
         speaks = "speaks" if code in CATALOGS else "no prompts"
         typer.echo(f"{code}\t{p.name} ({p.english_name})\tkey {p.key}\t{p.currency}\t{voice}\t{speaks}\t"
