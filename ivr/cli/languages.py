@@ -18,7 +18,7 @@ import yaml
 import languages
 
 app = typer.Typer(no_args_is_help=True, help="Language packs: list them, check one for completeness.")
-REFERENCE = "en"  # the catalog every other language is compared with
+REFERENCE = languages.default_code()  # the catalog every other language is compared with: the first pack's
 MIN_EXAMPLES = 5  # NLU examples per intent below which the intent is reported as thin
 RASA = Path(__file__).resolve().parents[2] / "nlu" / "rasa"
 # Numbers the verbaliser self-test says (scale boundaries of every numbering system we serve).
@@ -61,10 +61,11 @@ def check_prompts(code: str) -> list[str]:
         return [f"prompts: no catalog (add languages/{code}/prompts.yml)"]
     ref, cat = CATALOGS[REFERENCE], CATALOGS[code]
     out = [f"prompts: missing {pid!r}" for pid in ref if pid not in cat]
-    out += [f"prompts: {pid!r} is not an English prompt id" for pid in cat if pid not in ref]
+    name = languages.get(REFERENCE).english_name
+    out += [f"prompts: {pid!r} is not an {name} prompt id" for pid in cat if pid not in ref]
     for pid in ref:
         if pid in cat and value_names(cat[pid]) != value_names(ref[pid]):
-            out.append(f"prompts: {pid!r} takes {sorted(value_names(cat[pid]))}, English "
+            out.append(f"prompts: {pid!r} takes {sorted(value_names(cat[pid]))}, {name} "
                        f"{sorted(value_names(ref[pid]))}")
     out += [f"phrases: no phrases for listen state {k!r}" for k in PHRASES[REFERENCE] if k not in PHRASES[code]]
     return out
