@@ -70,10 +70,16 @@ def sms_language(lang: str) -> str:
     fallback (logged once per language, naming the file that would fix it)."""
     if lang in SMS_CATALOGS:
         return lang
+    try:
+        pack: LanguagePack | None = languages.get(lang)  # "sw-TZ" is Swahili
+    except LanguagePackError:
+        pack = None
+    if pack is not None and pack.code in SMS_CATALOGS:
+        return pack.code
     fallback = fallback_language()
     if lang not in _told:
         _told.add(lang)
-        where = f"languages/{lang}/{SMS_FILE}" if lang in languages.packs() else f"a language pack {lang!r}"
+        where = str(pack.path(SMS_FILE)) if pack is not None else f"a language pack {lang!r}"
         log.warning("no SMS texts for language %r (add %s): SMS are written in %r", lang, where, fallback)
     return fallback
 

@@ -1,8 +1,9 @@
 """`ivr languages list|check CODE`: the installed language packs, and one pack's completeness, one line per problem.
 
 The check is what a local team runs after adding or editing languages/<code>/: every prompt id English has (with
-the same placeholders), the verbaliser's self-test, a pronunciation for every word the recogniser's grammars can
-hold, NLU examples for every intent, and the pack's TTS voice rendering a sample sentence.
+the same placeholders), every SMS text id (when the pack has an sms.yml), the verbaliser's self-test, a
+pronunciation for every word the recogniser's grammars can hold, NLU examples for every intent, and the pack's TTS
+voice rendering a sample sentence.
 """
 
 from __future__ import annotations
@@ -68,6 +69,28 @@ def check_prompts(code: str) -> list[str]:
             out.append(f"prompts: {pid!r} takes {sorted(value_names(cat[pid]))}, {name} "
                        f"{sorted(value_names(ref[pid]))}")
     out += [f"phrases: no phrases for listen state {k!r}" for k in PHRASES[REFERENCE] if k not in PHRASES[code]]
+    return out
+
+
+def check_sms(code: str) -> list[str]:
+    """A pack's sms.yml against the reference pack's: every text id with the same placeholders, known commands, and
+    no command word meaning two commands. A pack without one is written to in the fallback language (no problem)."""
+    from dialogs.prompts import value_names
+    from dialogs.prompts.sms import SMS_CATALOGS, SMS_COMMANDS
+
+    try:
+        from dialogs.sms.commands import COMMANDS
+    except ValueError as exc:  # the command index refuses a word that means two commands
+        return [f"sms: {exc}"]
+    if code not in SMS_CATALOGS or REFERENCE not in SMS_CATALOGS or code == REFERENCE:
+        return [f"sms: {c!r} is not an SMS command" for c in SMS_COMMANDS.get(code, {}) if c not in COMMANDS]
+    ref, cat, name = SMS_CATALOGS[REFERENCE], SMS_CATALOGS[code], languages.get(REFERENCE).english_name
+    out = [f"sms: missing text {tid!r}" for tid in ref if tid not in cat]
+    out += [f"sms: {tid!r} is not an {name} SMS text id" for tid in cat if tid not in ref]
+    out += [f"sms: {tid!r} takes {sorted(value_names(cat[tid]))}, {name} {sorted(value_names(ref[tid]))}"
+            for tid in ref if tid in cat and value_names(cat[tid]) != value_names(ref[tid])]
+    out += [f"sms: no words for the command {c!r}" for c in COMMANDS if not SMS_COMMANDS[code].get(c)]
+    out += [f"sms: {c!r} is not an SMS command" for c in SMS_COMMANDS[code] if c not in COMMANDS]
     return out
 
 
@@ -172,7 +195,7 @@ def check(ctx: typer.Context, code: str = typer.Argument(..., help="The pack's l
     except languages.LanguagePackError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    problems = check_prompts(pack.code) + check_verbaliser(pack.code) + check_lexicon(pack.code)
+    problems = check_prompts(pack.code) + check_sms(pack.code) + check_verbaliser(pack.code) + check_lexicon(pack.code)
     problems += check_nlu(pack.code)
     if not skip_tts:
         problems += check_tts(ctx, pack.code)

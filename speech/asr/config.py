@@ -63,8 +63,7 @@ class AsrSettings(BaseModel):
     # no entry in `engines`. Pocketsphinx ships its model in the wheel, streams, and hears any language through a
     # pronunciation lexicon (languages/<lang>/lexicon): ~0.05 CPU-s per audio-s, final ~1 ms after the audio ends.
     default_engine: AsrEngineName = "pocketsphinx"
-    # Per-language override, e.g. {"<code>": "vosk"} where a Vosk model is installed
-    # (`ivr models install vosk <code>`).
+    # Per-language override, e.g. {"en": "vosk"} where a Vosk model is installed (`ivr models install vosk en`).
     engines: dict[str, AsrEngineName] = Field(default_factory=dict)
     # Engine for open dictation (listen states that expect free speech, and a meeting entry the grammar rejected),
     # per language. Whisper is good on open English; no open engine hears Swahili here, so Swahili dictation uses
