@@ -179,3 +179,18 @@ def test_a_language_without_sms_texts_falls_back_with_one_log_line(caplog: pytes
     assert render_sms("sms_help", {}, "xx") == render_sms("sms_help", {}, "en")
     lines = [r.getMessage() for r in caplog.records if "'xx'" in r.getMessage()]
     assert lines == ["no SMS texts for language 'xx' (add a language pack 'xx'): SMS are written in 'en'"]
+
+
+@pytest.mark.parametrize(("lang", "start"), [("hi", "MiKashBoks: मीना, आपके समूह की बैठक"),
+                                             ("sw", "MiKashBoks: Meena, kikundi chako kinakutana"),
+                                             ("fr", "MiKashBoks: Meena, your group meets on")])
+def test_a_reminder_sms_is_in_the_members_language_else_the_default_packs(lang: str, start: str) -> None:
+    import datetime as dt
+
+    from ivr.sms.reminders import reminder_text
+    from models.reminders import Reminder
+
+    name = "मीना" if lang == "hi" else "Meena"
+    r = Reminder(kind="meeting", language=lang, first_name=name, group_name="Sakhi", event_date=dt.date(2026, 12, 6),
+                 event_time="11:00", place="Panchayat Bhavan")
+    assert reminder_text(r).startswith(start)
