@@ -1,4 +1,5 @@
-"""Prompt catalogs per language and the one place prompt ids become words (values via speech.verbalise).
+"""Prompt catalogs per language (each pack's languages/<code>/prompts.yml) and the one place prompt ids become words
+(values via speech.verbalise).
 
 Interruptibility (barge-in) is decided here per prompt, not per call site: menus, help and reprompts may be
 interrupted so a caller who knows what they want can say it at once; PIN prompts, figures, the as-of notice,
