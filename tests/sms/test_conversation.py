@@ -75,6 +75,8 @@ async def test_figures_need_the_pin_in_the_message(sessions: sessionmaker[Sessio
     got = await conv.answer(PHONE_ONE, f"mkopo {PIN}", NOW)
     assert got.lang == "sw" and got.text == ("Umoja Women: salio la mkopo ni KES 5,250. "
                                              "Rejesho lijalo KES 1,750 tarehe Alhamisi 3/12.")
+    got = await conv.answer(PHONE_ONE, f"कर्ज़ {PIN}", NOW)  # written in Hindi: answered in Hindi
+    assert got.lang == "hi" and got.text.startswith("Umoja Women: बाकी कर्ज़ KES 5,250। अगली किस्त KES 1,750, ")
 
 
 async def test_the_pin_round_trip_and_its_expiry(sessions: sessionmaker[Session], ivr_settings: Settings) -> None:
