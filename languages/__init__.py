@@ -3,7 +3,8 @@
 A pack folder holds ``pack.yml`` (the metadata below) and, optionally, the data the other packages read through
 this registry: ``prompts.yml`` (the prompt catalog and the recogniser's phrases per listen state), ``words.yml``
 (yes/no/repair words, the keyword fallback's phrases, the words that pick the language at the language menu),
-``nlu.yml`` (Rasa training examples, merged into the one model), ``lexicon/`` + ``grammar.yml`` (the recogniser),
+``sms.yml`` (SMS texts, command words and date/time style), ``nlu.yml`` (Rasa training examples, merged into the
+one model), ``lexicon/`` + ``grammar.yml`` (the recogniser),
 and ``verbalise.py`` (numbers, money, dates and times as words). This package is low in the layering: it reads
 files and never imports ivr, dialogs, nlu or speech.
 

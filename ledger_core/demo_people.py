@@ -6,7 +6,15 @@ import itertools
 import random
 from dataclasses import dataclass
 
+import languages
+
 SEED = 20240601
+
+
+def language_of(currency: str) -> str:
+    """The installed language pack whose demo currency (pack.yml `currency`) is this group's: a demo group speaks
+    the language of the pack it was made for; the default pack when none has that currency."""
+    return next((p.code for p in languages.packs().values() if p.currency == currency), languages.default_code())
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ GROUPS = (
         name="Umoja Women VSLA",
         methodology="VSLA",
         currency="KES",
-        language="en",
+        language=language_of("KES"),
         timezone="Africa/Nairobi",
         frequency="weekly",
         weekday=3,  # Thursday
@@ -78,7 +86,7 @@ GROUPS = (
         name="Kikundi cha Tumaini",
         methodology="VSLA",
         currency="TZS",
-        language="sw",
+        language=language_of("TZS"),
         timezone="Africa/Dar_es_Salaam",
         frequency="fortnightly",
         weekday=5,  # Saturday
@@ -103,7 +111,7 @@ GROUPS = (
         name="सखी स्वयं सहायता समूह",
         methodology="SHG",
         currency="INR",
-        language="hi",
+        language=language_of("INR"),
         timezone="Asia/Kolkata",
         frequency="monthly",
         weekday=6,  # Sunday

@@ -26,6 +26,8 @@ from urllib.request import url2pathname
 import httpx
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+import languages
+from speech.asr.config import pack_asr
 from speech.asr.vosk_engine import is_vosk_model
 
 CHUNK = 1 << 16
@@ -47,22 +49,39 @@ class KnownModel:
         return f"{ALPHACEPHEI}{self.name}.zip"
 
 
-# Small (telephony-friendly, ~300 MB RAM) models from the Vosk model list for the languages this project serves.
+def _pack_vosk() -> tuple[dict[str, KnownModel], dict[str, str]]:
+    """Each language pack's Vosk model (pack.yml `asr.vosk_model: {name, size_mb}`, regional ones in
+    `asr.vosk_regional_models: {region: {name, size_mb}}`, installed as "<code>-<region>") or why it has none
+    (`asr.no_vosk_model`)."""
+    known: dict[str, KnownModel] = {}
+    missing: dict[str, str] = {}
+    for code in languages.codes():
+        asr = pack_asr(code)
+        model = asr.get("vosk_model")
+        if isinstance(model, dict) and model.get("name"):
+            known[code] = KnownModel(code, str(model["name"]), int(model.get("size_mb") or 0))
+            for region, m in (asr.get("vosk_regional_models") or {}).items():
+                key = f"{code}-{str(region).lower()}"
+                known[key] = KnownModel(key, str(m["name"]), int(m.get("size_mb") or 0))
+        elif asr.get("no_vosk_model"):
+            missing[code] = " ".join(str(asr["no_vosk_model"]).split())
+    return known, missing
+
+
+_PACK_MODELS, _PACK_MISSING = _pack_vosk()
+# Small (telephony-friendly, ~300 MB RAM) models from the Vosk model list: each installed pack's, and a few more
+# (Korean for the tests' real Vosk model, French).
 KNOWN_VOSK_MODELS: dict[str, KnownModel] = {
-    m.lang: m
-    for m in (
-        KnownModel("en", "vosk-model-small-en-us-0.15", 40),
-        KnownModel("en-in", "vosk-model-small-en-in-0.4", 36),
-        KnownModel("hi", "vosk-model-small-hi-0.22", 42),
+    **_PACK_MODELS,
+    **{m.lang: m for m in (
         KnownModel("ko", "vosk-model-small-ko-0.22", 82),
         KnownModel("fr", "vosk-model-small-fr-0.22", 41),
-    )
+    ) if m.lang not in _PACK_MODELS},
 }
-# Languages we serve that have no Vosk model at all: say so instead of failing on a 404.
+# Languages with no Vosk model at all: say so instead of failing on a 404.
 NO_VOSK_MODEL: dict[str, str] = {
-    "sw": "there is no Swahili Vosk model on the Vosk model list; use faster-whisper, DTMF, or pass --url to a "
-    "model you trained",
     "lg": "there is no Luganda Vosk model on the Vosk model list; pass --url to a model you trained",
+    **_PACK_MISSING,
 }
 
 

@@ -1,4 +1,5 @@
-"""Prompt catalogs per language and the one place prompt ids become words (values via speech.verbalise).
+"""Prompt catalogs per language (each pack's languages/<code>/prompts.yml) and the one place prompt ids become words
+(values via speech.verbalise).
 
 Interruptibility (barge-in) is decided here per prompt, not per call site: menus, help and reprompts may be
 interrupted so a caller who knows what they want can say it at once; PIN prompts, figures, the as-of notice,
@@ -12,15 +13,15 @@ import string
 from types import MappingProxyType
 
 import languages
-from dialogs.prompts import en, meeting_en, sw
-from dialogs.prompts.packs import pack_catalogs, pack_phrases
+from dialogs.prompts.packs import language_words, pack_catalogs, pack_phrases
 from dialogs.values import Value, value_segment
 from speech.tts.plan import RenderPlan, Segment
 
-# English and Swahili catalogs are still Python modules; every other language's comes from its pack's prompts.yml.
-CATALOGS = MappingProxyType({"en": en.PROMPTS, "sw": sw.PROMPTS, **pack_catalogs(languages.packs().values())})
-PHRASES = MappingProxyType({"en": en.PHRASES, "sw": sw.PHRASES, **pack_phrases(languages.packs().values())})
-LANGUAGE_WORDS = en.LANGUAGE_WORDS
+# Every language's catalog comes from its pack's prompts.yml (languages/<code>/prompts.yml): code -> {id: template}.
+CATALOGS = MappingProxyType(pack_catalogs(languages.packs().values()))
+PHRASES = MappingProxyType(pack_phrases(languages.packs().values()))
+# Words that pick a language at the language menu (in any installed language): the packs' names for it.
+LANGUAGE_WORDS = language_words()
 
 NOT_INTERRUPTIBLE = frozenset({
     "ledger_down", "pin_ask", "pin_short", "pin_keypad_only", "pin_wrong", "pin_wrong_last", "pin_locked", "pin_none",
@@ -34,7 +35,14 @@ NOT_INTERRUPTIBLE = frozenset({
     "figures_locked_later",
     "callback_unknown", "callback_unknown_line", "callback_unknown_add",
 })  # fmt: skip
-NOT_INTERRUPTIBLE |= meeting_en.NOT_INTERRUPTIBLE  # meeting read-backs and outcomes
+# Meeting read-backs and outcomes, said whole: a cough must not skip the read-back the caller is about to say yes to,
+# nor the outcome. Every transaction, bulk-entry and total read-back id of any catalog, and the outcomes.
+_READ_BACKS = ("meeting_tx_", "meeting_bulk_", "meeting_total_")
+NOT_INTERRUPTIBLE |= frozenset(
+    [pid for catalog in CATALOGS.values() for pid in catalog if pid.startswith(_READ_BACKS)]
+    + ["meeting_consent", "meeting_saved", "meeting_undone", "meeting_undone_bulk", "meeting_posted",
+       "meeting_posted_some", "meeting_queued", "meeting_rejected_intro", "meeting_goodbye_saved"]
+) - {"meeting_bulk_not_allowed"}
 
 
 # Prompts said as several short sentences: the first carries the caller's figure, the next ones the rest (each

@@ -25,9 +25,16 @@ class Parsed:
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents, punctuation as spaces ("Akiba, 1234!" -> "akiba 1234")."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return "".join(ch if ch.isalnum() or ch == "?" else " " for ch in plain.casefold())
+    """Lower case, Latin letters without accents, punctuation as spaces ("Akiba, 1234!" -> "akiba 1234"). Marks on
+    other scripts stay inside their word (Devanagari vowel signs, virama, nukta: "कर्ज़" stays one word)."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text).casefold():
+        if unicodedata.category(ch).startswith("M"):
+            if out and not out[-1].isascii():
+                out.append(ch)  # a vowel sign or nukta of its letter; an accent on a Latin letter is dropped
+        else:
+            out.append(ch if ch.isalnum() or ch == "?" else " ")
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def _index() -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -37,7 +44,7 @@ def _index() -> dict[str, tuple[str, tuple[str, ...]]]:
         for command, words in commands.items():
             if command not in COMMANDS:
                 raise ValueError(f"SMS_COMMANDS[{lang!r}] names an unknown command {command!r}")
-            for word in words:
+            for word in (_fold(w).strip() for w in words):
                 found.setdefault(word, {}).setdefault(command, []).append(lang)
     out = {}
     for word, by_command in found.items():

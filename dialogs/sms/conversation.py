@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+import languages
 from dialogs.figures import parse_clock
 from dialogs.ports import LedgerPort
-from dialogs.prompts.sms import render_sms
+from dialogs.prompts.sms import SMS_CATALOGS, render_sms
 from dialogs.sms.commands import FIGURES, Parsed, parse
 from dialogs.values import Count, Date, Money, Name, Time, Value
 from ledger_client.cache import Fetched
@@ -25,7 +26,7 @@ from ledger_client.types import MemberPosition, Membership
 from models.pins import PinCheck
 
 log = logging.getLogger(__name__)
-LANGUAGES = ("en", "sw")
+LANGUAGES = tuple(SMS_CATALOGS)  # the languages SMS are written in: every pack with an sms.yml
 
 
 class PinPort(Protocol):
@@ -58,7 +59,7 @@ class SmsRules:
     trusted_groups: Collection[str] = ()  # groups whose registered numbers get figures without a PIN
     pin_max_attempts: int = 3
     pin_lock_minutes: int = 15
-    default_language: str = "en"
+    default_language: str = field(default_factory=languages.default_code)
 
 
 @dataclass

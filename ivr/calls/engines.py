@@ -87,7 +87,7 @@ async def load_asr_engines(speech: SpeechSettings, languages: list[str]) -> AsrE
         elif grammar is None:
             assert open_engine is not None
             out.notes.append(f"{lang}: speech recognised by {open_engine.name} (no grammar engine)")
-        elif not grammar.capabilities.grammar:  # e.g. IVR_SPEECH__ASR__ENGINES={"en": "whisper"}
+        elif not grammar.capabilities.grammar:  # e.g. IVR_SPEECH__ASR__ENGINES={"<code>": "whisper"}
             out.notes.append(f"{lang}: speech recognised by {grammar.name} (open vocabulary, no grammar)")
         else:
             dictation = open_engine.name if open_engine is not None else f"{grammar.name} with its broadest grammar"

@@ -1,8 +1,9 @@
 """`ivr languages list|check CODE`: the installed language packs, and one pack's completeness, one line per problem.
 
 The check is what a local team runs after adding or editing languages/<code>/: every prompt id English has (with
-the same placeholders), the verbaliser's self-test, a pronunciation for every word the recogniser's grammars can
-hold, NLU examples for every intent, and the pack's TTS voice rendering a sample sentence.
+the same placeholders), every SMS text id (when the pack has an sms.yml), the verbaliser's self-test, a
+pronunciation for every word the recogniser's grammars can hold, NLU examples for every intent, and the pack's TTS
+voice rendering a sample sentence.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 import languages
 
 app = typer.Typer(no_args_is_help=True, help="Language packs: list them, check one for completeness.")
-REFERENCE = "en"  # the catalog every other language is compared with
+REFERENCE = languages.default_code()  # the catalog every other language is compared with: the first pack's
 MIN_EXAMPLES = 5  # NLU examples per intent below which the intent is reported as thin
 RASA = Path(__file__).resolve().parents[2] / "nlu" / "rasa"
 # Numbers the verbaliser self-test says (scale boundaries of every numbering system we serve).
@@ -32,7 +33,8 @@ def list_packs() -> None:
     from dialogs.prompts import CATALOGS
 
     for code, p in languages.packs().items():
-        holds = [f for f in ("prompts.yml", "words.yml", "nlu.yml", "verbalise.py", "lexicon/g2p.yml") if p.has(f)]
+        holds = [f for f in ("prompts.yml", "sms.yml", "words.yml", "nlu.yml", "verbalise.py",
+                                         "lexicon/g2p.yml") if p.has(f)]
         voice = f"{p.tts.engine}:{p.tts.voice}" if p.tts.voice else p.tts.engine
         speaks = "speaks" if code in CATALOGS else "no prompts"
         typer.echo(f"{code}\t{p.name} ({p.english_name})\tkey {p.key}\t{p.currency}\t{voice}\t{speaks}\t"
@@ -60,12 +62,35 @@ def check_prompts(code: str) -> list[str]:
         return [f"prompts: no catalog (add languages/{code}/prompts.yml)"]
     ref, cat = CATALOGS[REFERENCE], CATALOGS[code]
     out = [f"prompts: missing {pid!r}" for pid in ref if pid not in cat]
-    out += [f"prompts: {pid!r} is not an English prompt id" for pid in cat if pid not in ref]
+    name = languages.get(REFERENCE).english_name
+    out += [f"prompts: {pid!r} is not an {name} prompt id" for pid in cat if pid not in ref]
     for pid in ref:
         if pid in cat and value_names(cat[pid]) != value_names(ref[pid]):
-            out.append(f"prompts: {pid!r} takes {sorted(value_names(cat[pid]))}, English "
+            out.append(f"prompts: {pid!r} takes {sorted(value_names(cat[pid]))}, {name} "
                        f"{sorted(value_names(ref[pid]))}")
     out += [f"phrases: no phrases for listen state {k!r}" for k in PHRASES[REFERENCE] if k not in PHRASES[code]]
+    return out
+
+
+def check_sms(code: str) -> list[str]:
+    """A pack's sms.yml against the reference pack's: every text id with the same placeholders, known commands, and
+    no command word meaning two commands. A pack without one is written to in the fallback language (no problem)."""
+    from dialogs.prompts import value_names
+    from dialogs.prompts.sms import SMS_CATALOGS, SMS_COMMANDS
+
+    try:
+        from dialogs.sms.commands import COMMANDS
+    except ValueError as exc:  # the command index refuses a word that means two commands
+        return [f"sms: {exc}"]
+    if code not in SMS_CATALOGS or REFERENCE not in SMS_CATALOGS or code == REFERENCE:
+        return [f"sms: {c!r} is not an SMS command" for c in SMS_COMMANDS.get(code, {}) if c not in COMMANDS]
+    ref, cat, name = SMS_CATALOGS[REFERENCE], SMS_CATALOGS[code], languages.get(REFERENCE).english_name
+    out = [f"sms: missing text {tid!r}" for tid in ref if tid not in cat]
+    out += [f"sms: {tid!r} is not an {name} SMS text id" for tid in cat if tid not in ref]
+    out += [f"sms: {tid!r} takes {sorted(value_names(cat[tid]))}, {name} {sorted(value_names(ref[tid]))}"
+            for tid in ref if tid in cat and value_names(cat[tid]) != value_names(ref[tid])]
+    out += [f"sms: no words for the command {c!r}" for c in COMMANDS if not SMS_COMMANDS[code].get(c)]
+    out += [f"sms: {c!r} is not an SMS command" for c in SMS_COMMANDS[code] if c not in COMMANDS]
     return out
 
 
@@ -170,7 +195,7 @@ def check(ctx: typer.Context, code: str = typer.Argument(..., help="The pack's l
     except languages.LanguagePackError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    problems = check_prompts(pack.code) + check_verbaliser(pack.code) + check_lexicon(pack.code)
+    problems = check_prompts(pack.code) + check_sms(pack.code) + check_verbaliser(pack.code) + check_lexicon(pack.code)
     problems += check_nlu(pack.code)
     if not skip_tts:
         problems += check_tts(ctx, pack.code)

@@ -54,7 +54,8 @@ def list_meetings(ctx: typer.Context,
 def transcribe(ctx: typer.Context,
                meeting_id: Annotated[int | None, typer.Argument(help="One meeting (default: every handed-in "
                                                                      "meeting not transcribed yet).")] = None,
-               lang: Annotated[str, typer.Option("--lang", help="Language of the recordings.")] = "en") -> None:
+               lang: Annotated[str | None, typer.Option("--lang", help="Language of the recordings (default: "
+                                                         "IVR_DIALOGS__DEFAULT_LANGUAGE).")] = None) -> None:
     """Transcribe session recordings with faster-whisper (IVR_SPEECH__ASR__WHISPER_MODEL) for the group's records."""
     settings = settings_of(ctx)
     ids = [meeting_id] if meeting_id is not None else untranscribed(settings)

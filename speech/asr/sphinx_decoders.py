@@ -51,7 +51,7 @@ def model_dir(asr: AsrSettings) -> Path:
     if asr.pocketsphinx_model_dir is not None:
         path = asr.pocketsphinx_model_dir
     else:
-        path = Path(import_pocketsphinx().get_model_path()) / "en-us" / "en-us"
+        path = Path(import_pocketsphinx().Config()["hmm"])  # the wheel's default: its bundled US-English model
     if not (path / "mdef").is_file():
         raise AsrUnavailable(f"{path} is not a pocketsphinx acoustic model (no mdef): fix "
                              "IVR_SPEECH__ASR__POCKETSPHINX_MODEL_DIR or reinstall pocketsphinx")

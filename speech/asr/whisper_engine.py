@@ -30,7 +30,7 @@ from speech.asr.base import (
     WordTiming,
     phrase_tuple,
 )
-from speech.asr.config import AsrSettings
+from speech.asr.config import AsrSettings, english_whisper_models
 from speech.audio import resample
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class WhisperEngine(BaseAsrEngine):
 
     async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: AnyGrammar | None) -> AsrResult:
         model = await self.load()
-        if not getattr(model.model, "is_multilingual", True) and lang != "en":
+        if not getattr(model.model, "is_multilingual", True) and not english_whisper_models(lang):
             raise AsrUnavailable(
                 f"the faster-whisper model is English-only and cannot transcribe '{lang}': "
                 "set IVR_SPEECH__ASR__WHISPER_MODEL to a multilingual model"

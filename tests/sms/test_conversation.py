@@ -37,24 +37,32 @@ def conversation(sessions: sessionmaker[Session], settings: Settings, ledger: Fa
 
 
 def test_catalogs_match_and_every_text_fits_one_sms() -> None:
+    assert set(SMS_CATALOGS) == {"en", "sw", "hi"}  # every installed pack ships an sms.yml
     ids = set(SMS_CATALOGS["en"])
-    assert set(SMS_CATALOGS["sw"]) == ids and set(SMS_COMMANDS["sw"]) == set(SMS_COMMANDS["en"])
+    for lang in SMS_CATALOGS:
+        assert set(SMS_CATALOGS[lang]) == ids and set(SMS_COMMANDS[lang]) == set(SMS_COMMANDS["en"]), lang
     for text_id in ids:
-        assert value_names(SMS_CATALOGS["en"][text_id]) == value_names(SMS_CATALOGS["sw"][text_id]), text_id
-        for lang in ("en", "sw"):
-            # with values of typical length (~20 characters each) every text is GSM-7 and at most two parts;
-            # the commands' answers (no values or one short one) fit one SMS
+        for lang in SMS_CATALOGS:
+            assert value_names(SMS_CATALOGS["en"][text_id]) == value_names(SMS_CATALOGS[lang][text_id]), text_id
+            # with values of typical length (~20 characters each) every Latin-script text is GSM-7 and at most two
+            # parts, the commands' answers (no values or one short one) one SMS; Devanagari is UCS-2 (70 a part):
+            # at most three parts, the commands' answers at most two
             template = SMS_CATALOGS[lang][text_id]
             got = segment(template.format(**{v: "x" * 20 for v in value_names(template)}))
-            assert got.coding == "gsm7" and len(got.parts) <= 2, (lang, text_id)
+            ucs2 = lang == "hi"
+            assert got.coding == ("ucs2" if ucs2 else "gsm7") and len(got.parts) <= 2 + ucs2, (lang, text_id)
             if not value_names(template):
-                assert len(got.parts) == 1, (lang, text_id)
+                assert len(got.parts) <= 1 + ucs2, (lang, text_id)
 
 
 def test_parse_finds_the_command_and_the_pin_and_hides_it() -> None:
     assert parse("akiba 1234").command == "savings" and parse("Akiba, 1234!").pin == "1234"
     assert parse("AKIBA 1234").languages == ("sw",) and parse("balance").languages == ("en",)
-    assert parse("sms").languages == ("en", "sw")
+    assert parse("sms").languages == ("en", "sw", "hi")
+    # Hindi in Devanagari (vowel signs, virama and nukta stay inside the word; with or without the nukta) and romanised
+    assert parse("कर्ज़ 1234").command == "loan" and parse("कर्ज 1234").pin == "1234"
+    assert parse("बचत।").languages == ("hi",) and parse("Bachat 1234").command == "savings"
+    assert parse("बंद").command == "stop" and parse("मदद").command == "help" and parse("akíba").command == "savings"
     assert parse("1234") == parse("  1234 ") and parse("1234").command is None
     assert "1234" not in repr(parse("loan 1234")) and parse("hello").command is None
     assert parse("mkopo 12").pin is None  # too short to be a PIN
@@ -67,6 +75,8 @@ async def test_figures_need_the_pin_in_the_message(sessions: sessionmaker[Sessio
     got = await conv.answer(PHONE_ONE, f"mkopo {PIN}", NOW)
     assert got.lang == "sw" and got.text == ("Umoja Women: salio la mkopo ni KES 5,250. "
                                              "Rejesho lijalo KES 1,750 tarehe Alhamisi 3/12.")
+    got = await conv.answer(PHONE_ONE, f"कर्ज़ {PIN}", NOW)  # written in Hindi: answered in Hindi
+    assert got.lang == "hi" and got.text.startswith("Umoja Women: बाकी कर्ज़ KES 5,250। अगली किस्त KES 1,750, ")
 
 
 async def test_the_pin_round_trip_and_its_expiry(sessions: sessionmaker[Session], ivr_settings: Settings) -> None:
@@ -146,3 +156,43 @@ def _count(n: int):  # type: ignore[no-untyped-def]
     from dialogs.values import Count
 
     return Count(n)
+
+
+def test_hindi_sms_in_hindi_with_digits() -> None:
+    import datetime as dt
+
+    from dialogs.values import Date, Money, Name, Time
+    from speech.verbalise import weekday_words
+
+    day = dt.date(2026, 12, 3)
+    got = render_sms("sms_meeting", {"group": Name("सखी समूह"), "date": Date(day), "time": Time(dt.time(14, 0)),
+                                     "place": Name("पंचायत भवन")}, "hi")
+    assert got == f"सखी समूह: अगली बैठक {weekday_words(day, 'hi')} 3/12, 14:00, पंचायत भवन।"
+    assert render_sms("sms_loan", {"group": Name("सखी"), "amount": Money(1250000, "INR")}, "hi") == \
+        "सखी: बाकी कर्ज़ INR 12,500।"
+
+
+def test_a_language_without_sms_texts_falls_back_with_one_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    from dialogs.prompts import sms
+
+    caplog.set_level("WARNING", logger=sms.__name__)
+    sms._told.discard("xx")
+    assert sms.sms_language("xx") == sms.fallback_language() == "en"
+    assert render_sms("sms_help", {}, "xx") == render_sms("sms_help", {}, "en")
+    lines = [r.getMessage() for r in caplog.records if "'xx'" in r.getMessage()]
+    assert lines == ["no SMS texts for language 'xx' (add a language pack 'xx'): SMS are written in 'en'"]
+
+
+@pytest.mark.parametrize(("lang", "start"), [("hi", "MiKashBoks: मीना, आपके समूह की बैठक"),
+                                             ("sw", "MiKashBoks: Meena, kikundi chako kinakutana"),
+                                             ("fr", "MiKashBoks: Meena, your group meets on")])
+def test_a_reminder_sms_is_in_the_members_language_else_the_default_packs(lang: str, start: str) -> None:
+    import datetime as dt
+
+    from ivr.sms.reminders import reminder_text
+    from models.reminders import Reminder
+
+    name = "मीना" if lang == "hi" else "Meena"
+    r = Reminder(kind="meeting", language=lang, first_name=name, group_name="Sakhi", event_date=dt.date(2026, 12, 6),
+                 event_time="11:00", place="Panchayat Bhavan")
+    assert reminder_text(r).startswith(start)

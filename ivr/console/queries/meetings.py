@@ -17,6 +17,7 @@ from typing import get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import languages
 from dialogs.prompts import CATALOGS, render
 from dialogs.values import Money, Name
 from ledger_client.types import TransactionType
@@ -28,8 +29,10 @@ from models.calls import Call, Recording
 SPAN_BEFORE_MS = 15_000
 # ... and the entry is saved just after the "yes": keep a little after it.
 SPAN_AFTER_MS = 1_000
-# Types the meeting dialog records (each has a read-back prompt): what a correction may choose.
-ENTRY_TYPES = tuple(t for t in get_args(TransactionType) if f"meeting_tx_{t}" in CATALOGS["en"])
+# Types the meeting dialog records (each has a read-back prompt in the reference catalog, the first pack's): what
+# a correction may choose.
+ENTRY_TYPES = tuple(t for t in get_args(TransactionType)
+                    if f"meeting_tx_{t}" in CATALOGS[languages.default_code()])
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ def meeting_detail(s: Session, meeting_id: int) -> MeetingDetail | None:
     previous: dict[uuid.UUID, int] = {}
     fixed = corrected_seqs(s, meeting_id)
     entries = []
+    first = languages.default_code()  # an entry keyed without a call: read back in the first pack's language
     for e in d.entries:
         rec = recs.get(e.call_id) if e.call_id else None
         span = None
@@ -116,7 +120,7 @@ def meeting_detail(s: Session, meeting_id: int) -> MeetingDetail | None:
             previous[e.call_id] = e.offset_ms
         entries.append(EntryRow(e.seq, e.member_id, e.type, e.amount_minor, e.status, e.bulk, e.reject_reason,
                                 e.call_id, rec.id if rec else None, span, e.created_at,
-                                langs.get(e.call_id, "en") if e.call_id else "en", e.seq in fixed))
+                                langs.get(e.call_id, first) if e.call_id else first, e.seq in fixed))
     return MeetingDetail(_row(d), d.currency, d.submitted_at, entries)
 
 
@@ -135,7 +139,7 @@ def read_back(entry_type: str, name: str, amount_minor: int, currency: str, lang
     """The sentence the bot said to confirm the entry (None for a type the dialog has no read-back for)."""
     try:
         return render(f"meeting_tx_{entry_type}", {"name": Name(name), "amount": Money(amount_minor, currency)},
-                      lang if lang in CATALOGS else "en")
+                      lang if lang in CATALOGS else languages.default_code())
     except (KeyError, LookupError):
         return None
 
