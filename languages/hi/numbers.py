@@ -123,6 +123,8 @@ def _below_crore(toks: list[str], dv: Callable[[str], Fraction | None]) -> Fract
                 raise ValueError(f"{tok!r} after hundreds")
             current = (current or Fraction(0)) + c
             bare = False
+        elif tok in SCALES and current is None and total:
+            raise ValueError(f"{tok!r} without its count after a larger scale")
         elif tok == key(HUNDRED):
             base = Fraction(1) if current is None else current
             if bare or base >= 100:
