@@ -174,3 +174,27 @@ def test_grammar_words_are_in_the_lexicons_form() -> None:
     for w in vocabulary(numbers.amount(HI)):
         assert words_of(w) == [w], w
         assert unicodedata.normalize("NFD", w) == w or "\u093c" not in w
+
+
+def test_every_hindi_listen_state_builds_a_grammar_the_lexicon_can_say() -> None:
+    """No Hindi listen state fails for want of a number, date or entry grammar (NoNumberGrammar before the pack
+    had numbers.py); a meeting entry without Hindi transaction-type phrases hears "<name> <amount>"."""
+    from dialogs.expect import Expect
+    from ivr.calls.grammars import GrammarBuilder
+    from ivr.calls.states import STATES, listen_for
+    from ledger_client.types import RosterMember
+
+    roster = [RosterMember(member_id=f"m{i}", roster_number=i, name=n, first_name=n.split()[0], role="member",
+                           language=HI) for i, n in enumerate(["सुनीता देवी", "मीना कुमारी"])]
+    builder = GrammarBuilder()
+    lex = lexicon_for(HI)
+    specs = [builder.for_listen(listen_for(s, HI, roster), HI, "INR") for s in STATES]
+    specs.append(builder.spec(Expect(("date",)), HI, (), "INR"))
+    for spec in specs:
+        assert spec is not None
+        g = compile_grammar(spec)
+        for w in g.words:
+            lex.pronunciations(w)
+    entry = compile_grammar(specs[STATES.index("meeting_entry")]).core
+    assert entry.accepts(words_of("सुनीता देवी पाँच सौ रुपये"))
+    assert compile_grammar(specs[-1]).core.accepts(words_of("अगले सोमवार को"))
