@@ -8,7 +8,7 @@ this registry: ``prompts.yml`` (the prompt catalog and the recogniser's phrases 
 time_words, vocabulary) and ``numbers.py`` (numbers as callers say them, for the recogniser and the NLU):
 
 * ``DIGITS``: {digit word: "0".."9"} for digit strings (member and phone numbers);
-* ``is_word(token) -> bool``: could the token be part of a spoken number;
+* ``WORDS`` (a set) or ``is_word(token) -> bool``: could the token be part of a spoken number;
 * ``parse(tokens, digits_value) -> Fraction``: number words (and digit tokens, read by the ``digits_value``
   callable handed in) to a value, ValueError when they are not entirely a number;
 * ``grammar(rules) -> node``: the spoken-number grammar, built with the ``speech.grammar.rules`` module handed in

@@ -64,11 +64,6 @@ DATES: dict[str, Any] = {
 }
 
 
-def is_word(tok: str) -> bool:
-    """Could this token be part of a spoken number in the language?"""
-    return tok in WORDS
-
-
 def parse(tokens: list[str], digits_value: Callable[[str], Fraction | None]) -> Fraction:
     """English number words (and digits) to a value: 'twenty five hundred' = 2500, 'two point five thousand' = 2500.
     Raises ValueError when the words are not (entirely) a number."""

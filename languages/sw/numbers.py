@@ -97,11 +97,6 @@ def _decimals(tokens: list[str], i: int) -> tuple[Fraction, int]:
     return Fraction(f"0.{''.join(digits)}"), i
 
 
-def is_word(tok: str) -> bool:
-    """Could this token be part of a spoken number in the language?"""
-    return tok in WORDS
-
-
 def parse(tokens: list[str], digits_value: Callable[[str], Fraction | None]) -> Fraction:
     """Swahili number words (and digits): 'elfu mbili na mia tano' = 2500, 'milioni moja na nusu' = 1,500,000.
     Raises ValueError when the words are not (entirely) a number."""

@@ -66,7 +66,9 @@ def is_number_token(tok: str, lang: str) -> bool:
     if digits_value(tok) is not None:
         return True
     mod = numbers_module(lang)
-    return mod is not None and bool(mod.is_word(tok))
+    if mod is None:
+        return False
+    return bool(mod.is_word(tok)) if hasattr(mod, "is_word") else tok in mod.WORDS
 
 
 def is_amount_token(tok: str, lang: str) -> bool:
