@@ -102,8 +102,9 @@ def normalise(text: str, lang: str) -> list[str]:
     for pattern, written in _SPOKEN_FORMS:
         text = pattern.sub(written, text)
     if lang == "en":  # "12th" -> "twelfth", as the verbaliser says dates
-        from speech.verbalise.en import ordinal_words
+        import languages
 
+        ordinal_words = languages.get(lang).module("verbalise").ordinal_words  # type: ignore[union-attr]
         text = _ORDINAL.sub(lambda m: " " + ordinal_words(int(m.group(1))) + " ", text)
     text = _DIGITS.sub(digits, text)
     text = re.sub(r"[-‐‑–—/]", " ", text)

@@ -5,8 +5,24 @@ this registry: ``prompts.yml`` (the prompt catalog and the recogniser's phrases 
 (yes/no/repair words, the keyword fallback's phrases, the words that pick the language at the language menu),
 ``sms.yml`` (SMS texts, command words and date/time style), ``nlu.yml`` (Rasa training examples, merged into the
 one model), ``lexicon/`` + ``grammar.yml`` (the recogniser),
-and ``verbalise.py`` (numbers, money, dates and times as words). This package is low in the layering: it reads
-files and never imports ivr, dialogs, nlu or speech.
+``verbalise.py`` (numbers, money, dates and times as words: number_words, money_words, date_words, weekday_words,
+time_words, vocabulary) and ``numbers.py`` (numbers as callers say them, for the recogniser and the NLU):
+
+* ``DIGITS``: {digit word: "0".."9"} for digit strings (member and phone numbers);
+* ``WORDS`` (a set) or ``is_word(token) -> bool``: could the token be part of a spoken number;
+* ``parse(tokens, digits_value) -> Fraction``: number words (and digit tokens, read by the ``digits_value``
+  callable handed in) to a value, ValueError when they are not entirely a number;
+* ``grammar(rules) -> node``: the spoken-number grammar, built with the ``speech.grammar.rules`` module handed in
+  (so a pack never imports speech);
+* ``currency_words(currency | None) -> (major nouns, minor nouns, country words)`` and
+  ``amount_grammar(rules, number, major, minor, country) -> node``: money as the verbaliser says it;
+* ``date_grammar(rules, number) -> {"weekday", "calendar", "before"?, "after"?: node}``: the date forms;
+* ``MONEY`` {"major", "minor", "fillers", "determiners": [words]} and ``DATES`` {"weekdays", "months": {word: n},
+  "relative", "relative_past": {phrase: days}, "next_week", "next", "last", "day_fillers": [words],
+  "ordinals": {word: n}}: the words the NLU's normalisers merge over every pack.
+
+``pack.yml``'s optional ``numbers_also`` lists languages whose number words this one's callers mix in. This package
+is low in the layering: it reads files and never imports ivr, dialogs, nlu or speech.
 
 Packs are discovered in the built-in ``languages/`` folder and in any folder added with :func:`add_root` (a local
 team's packs, or a test's throwaway pack); a later root may not redefine a code already found.

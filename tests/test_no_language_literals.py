@@ -17,12 +17,6 @@ import languages
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("ivr", "dialogs", "speech", "nlu", "ledger_client", "models", "ledger_core")
-# Files another branch (issue 16's verbaliser/grammar/normaliser move) is emptying of literals at the same time.
-# The lead removes this list once both branches are merged: it must end up empty.
-OTHER_BRANCH_PENDING = frozenset({
-    "nlu/normalise/amounts.py", "nlu/normalise/numbers.py", "nlu/normalise/names.py", "speech/grammar/numbers.py",
-    "speech/grammar/dates.py", "speech/verbalise/__init__.py",
-})  # fmt: skip
 
 
 def code_pattern(codes: tuple[str, ...]) -> re.Pattern[str]:
@@ -65,16 +59,9 @@ def test_no_language_code_literal_outside_the_packs() -> None:
     found = []
     for path in package_files():
         rel = path.relative_to(REPO).as_posix()
-        if rel in OTHER_BRANCH_PENDING:
-            continue
         source = path.read_text(encoding="utf-8")
         found += [f"{rel}:{line}: {value!r}" for line, value in literals(source, pattern, rel)]
     assert not found, "language codes named in code (use the pack registry, languages/):\n" + "\n".join(found)
-
-
-def test_the_pending_list_names_only_files_that_exist() -> None:
-    missing = [f for f in OTHER_BRANCH_PENDING if not (REPO / f).is_file()]
-    assert not missing, f"OTHER_BRANCH_PENDING names files that are gone: {missing}"
 
 
 @pytest.mark.parametrize(("snippet", "lines"), [

@@ -1,25 +1,42 @@
-"""Spoken or written money -> integer MINOR units of a currency ("five hundred shillings" in KES -> 50000)."""
+"""Spoken or written money -> integer MINOR units of a currency ("five hundred shillings" in KES -> 50000).
+
+The money words (currency names, cents, fillers) are every language pack's ``MONEY`` (numbers.py), merged: a
+caller names the currency in whatever language comes to mind. The number words are the caller's language's.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
-from nlu.normalise.numbers import NotANumber, is_number_token, parse_number
-from nlu.normalise.tokens import tokenize
+import languages
+from nlu.normalise.numbers import NotANumber, is_amount_token, numbers_module, parse_number
+from nlu.normalise.tokens import tokenize as _tokenize
 from speech.currency import currency as currency_of
 
+
+def tokenize(text: str) -> list[str]:
+    """The shared tokeniser on the canonical (NFC) form, so a Devanagari nukta letter matches however it is typed."""
+    return _tokenize(unicodedata.normalize("NFC", text))
+
+
+def _money_words(kind: str) -> set[str]:
+    out: set[str] = set()
+    for code in languages.codes():
+        mod = numbers_module(code)
+        out.update(tokenize(" ".join(getattr(mod, "MONEY", {}).get(kind, ()))) if mod is not None else ())
+    return out
+
+
 # Words that name the major unit; they may come before ("shilingi elfu mbili") or after ("500 bob") the number.
-MAJOR_WORDS = {
-    "shilling", "shillings", "shillingi", "shilingi", "bob", "ksh", "kes", "kshs", "tsh", "tzs", "ugx", "shs", "sh",
-    "rupee", "rupees", "rs", "inr", "pesa", "ksh's",
-}  # fmt: skip
+MAJOR_WORDS = _money_words("major")
 # Minor units: "fifty cents", "senti hamsini"
-MINOR_WORDS = {"cent", "cents", "senti", "paise", "paisa"}
+MINOR_WORDS = _money_words("minor")
 # "the last one", "mara moja tena": a lone one/moja is a determiner, not money, unless a currency word is with it.
-DETERMINERS = {"one", "moja"}
+DETERMINERS = _money_words("determiners")
 # Only these may sit inside an amount phrase besides number words and currency words.
-AMOUNT_FILLERS = {"and", "na", "a", "of", "za", "ya", "only", "tu"}
+AMOUNT_FILLERS = _money_words("fillers")
 
 
 @dataclass(frozen=True)
@@ -69,13 +86,15 @@ def _number_of(tokens: list[str], lang: str) -> Fraction | None:
         return None
 
 
-def parse_amount(text: str, currency: str, lang: str = "en") -> int | None:
-    """The whole text is an amount -> minor units; any word that is not part of an amount -> None (never a guess)."""
+def parse_amount(text: str, currency: str, lang: str | None = None) -> int | None:
+    """The whole text is an amount -> minor units; any word that is not part of an amount -> None (never a guess).
+    ``lang``: the caller's language (the first installed pack when not given)."""
+    lang = lang or languages.default_code()
     tokens = tokenize(text)
-    if not tokens or not any(is_number_token(t, lang) or is_number_token(t, "en") for t in tokens):
+    if not tokens or not any(is_amount_token(t, lang) for t in tokens):
         return None
     allowed = MAJOR_WORDS | MINOR_WORDS | AMOUNT_FILLERS
-    if any(not (t in allowed or is_number_token(t, lang) or is_number_token(t, "en")) for t in tokens):
+    if any(not (t in allowed or is_amount_token(t, lang)) for t in tokens):
         return None
     split = _split_major_minor(tokens)
     if split is None:
@@ -98,19 +117,19 @@ def parse_amount(text: str, currency: str, lang: str = "en") -> int | None:
     return total
 
 
-def find_amount(text: str, currency: str, lang: str = "en") -> Amount | None:
+def find_amount(text: str, currency: str, lang: str | None = None) -> Amount | None:
     """The amount inside an utterance ("mary paid five hundred for savings" -> 50000): the longest parseable run."""
+    lang = lang or languages.default_code()
     tokens = tokenize(text)
     allowed = MAJOR_WORDS | MINOR_WORDS | AMOUNT_FILLERS
     best: tuple[int, int] | None = None
     i = 0
     while i < len(tokens):
-        if not (is_number_token(tokens[i], lang) or is_number_token(tokens[i], "en")):
+        if not is_amount_token(tokens[i], lang):
             i += 1
             continue
         j = i
-        while j < len(tokens) and (tokens[j] in allowed or is_number_token(tokens[j], lang)
-                                   or is_number_token(tokens[j], "en")):
+        while j < len(tokens) and (tokens[j] in allowed or is_amount_token(tokens[j], lang)):
             j += 1
         # include a currency word just before the number ("shilingi elfu mbili")
         start = i - 1 if i > 0 and tokens[i - 1] in MAJOR_WORDS else i

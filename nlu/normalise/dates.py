@@ -1,36 +1,57 @@
-"""Spoken dates in English and Swahili ("next tuesday", "jumanne ijayo", "kesho", "12 november") relative to today."""
+"""Spoken dates ("next tuesday", "jumanne ijayo", "kesho", "12 november", "अगले सोमवार") relative to today.
+
+The words are every language pack's ``DATES`` (numbers.py), merged: callers mix languages ("last jumamosi"), and
+the day of the month is read by each pack's number parser in turn (menu order).
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
+from typing import Any
 
-from nlu.normalise.numbers import NotANumber, parse_english, parse_swahili
-from nlu.normalise.tokens import tokenize
+import languages
+from nlu.normalise.numbers import NotANumber, numbers_module, parse_in
+from nlu.normalise.tokens import tokenize as _tokenize
 
-WEEKDAYS: dict[str, int] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-    "jumatatu": 0, "jumanne": 1, "jumatano": 2, "alhamisi": 3, "ijumaa": 4, "jumamosi": 5, "jumapili": 6,
-}  # fmt: skip
-MONTHS: dict[str, int] = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
-    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    "januari": 1, "februari": 2, "machi": 3, "aprili": 4, "mei": 5, "juni": 6, "julai": 7, "agosti": 8,
-    "septemba": 9, "oktoba": 10, "novemba": 11, "desemba": 12,
-}  # fmt: skip
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def tokenize(text: str) -> list[str]:
+    return _tokenize(_nfc(text))
+
+
+def _merged(kind: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for code in languages.codes():
+        mod = numbers_module(code)
+        table = getattr(mod, "DATES", {}).get(kind) if mod is not None else None
+        if isinstance(table, dict):
+            out.update({_nfc(k): v for k, v in table.items()})
+        elif table:
+            out.update({_nfc(k): code for k in table})
+    return out
+
+
+WEEKDAYS: dict[str, int] = _merged("weekdays")
+MONTHS: dict[str, int] = _merged("months")
 # Fixed offsets from today; longest phrases are checked first ("kesho kutwa" before "kesho").
-RELATIVE: dict[str, int] = {
-    "day after tomorrow": 2, "the day after tomorrow": 2, "kesho kutwa": 2, "kesho kutwaa": 2,
-    "day before yesterday": -2, "juzi": -2, "today": 0, "leo": 0, "tonight": 0, "tomorrow": 1, "kesho": 1,
-    "yesterday": -1, "jana": -1, "next week": 7, "wiki ijayo": 7, "last week": -7, "wiki iliyopita": -7,
-}  # fmt: skip
-NEXT_WORDS = {"next", "ijayo", "inayokuja", "ujao", "coming"}
-LAST_WORDS = {"last", "previous", "iliyopita", "uliopita", "past"}
-ORDINALS: dict[str, int] = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
-    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-}  # fmt: skip
+RELATIVE: dict[str, int] = _merged("relative")
+# The reading of a relative word that names both directions (Hindi कल) when the question is about the past.
+RELATIVE_PAST: dict[str, int] = _merged("relative_past")
+NEXT_WEEK = set(_merged("next_week"))  # "next week tuesday": that weekday of next week
+NEXT_WORDS = set(_merged("next"))
+LAST_WORDS = set(_merged("last"))
+ORDINALS: dict[str, int] = _merged("ordinals")
+# ordinal -> the language whose number words say the tens before it ("twenty first")
+_ORDINAL_LANG: dict[str, str] = {}
+for _code in languages.codes():
+    _mod = numbers_module(_code)
+    for _w in (getattr(_mod, "DATES", {}).get("ordinals") or {}) if _mod is not None else ():
+        _ORDINAL_LANG.setdefault(_nfc(_w), _code)
+DAY_FILLERS = set(_merged("day_fillers"))
 
 
 def _weekday(tokens: list[str], today: date, prefer_past: bool = False) -> date | None:
@@ -51,17 +72,17 @@ def _weekday(tokens: list[str], today: date, prefer_past: bool = False) -> date 
 
 def _day_number(words: list[str]) -> int | None:
     """'12', '12th', 'twelfth', 'twenty first', 'kumi na mbili' -> day of month."""
-    words = [w for w in words if w not in {"the", "of", "tarehe", "ya", "on"}]
+    words = [w for w in words if w not in DAY_FILLERS]
     if not words:
         return None
     if len(words) == 1 and words[0].rstrip("stndrh").isdigit():
         return int(words[0].rstrip("stndrh"))
     if words[-1] in ORDINALS:
-        tens = parse_english(words[:-1]) if len(words) > 1 else 0
+        tens = parse_in(words[:-1], _ORDINAL_LANG[words[-1]]) if len(words) > 1 else 0
         return int(tens) + ORDINALS[words[-1]]
-    for parse in (parse_english, parse_swahili):
+    for code in languages.codes():
         try:
-            v = parse(words)
+            v = parse_in(words, code)
         except NotANumber:
             continue
         if v.denominator == 1:
@@ -110,10 +131,11 @@ def resolve_date(text: str, today: date, *, prefer_past: bool = False) -> date |
     for phrase in sorted(RELATIVE, key=len, reverse=True):
         if f" {phrase} " in joined:
             # "next week tuesday" / "jumanne wiki ijayo": the weekday of next week wins over "next week"
-            if phrase in {"next week", "wiki ijayo"}:
+            if phrase in NEXT_WEEK:
                 names = [t for t in tokens if t in WEEKDAYS]
                 if names:  # that weekday in the next calendar week (weeks start on Monday)
                     next_monday = today + timedelta(days=7 - today.weekday())
                     return next_monday + timedelta(days=WEEKDAYS[names[0]])
-            return today + timedelta(days=RELATIVE[phrase])
+            offset = RELATIVE_PAST.get(phrase, RELATIVE[phrase]) if prefer_past else RELATIVE[phrase]
+            return today + timedelta(days=offset)
     return _weekday(tokens, today, prefer_past)

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from nlu.normalise.numbers import is_number_token
+from nlu.normalise.numbers import is_any_number_token
 from nlu.normalise.tokens import tokenize
 from nlu.types import MemberCandidate
 
@@ -109,7 +109,7 @@ def find_members(
     spans: list[list[str]] = []
     run: list[str] = []
     for tok in [*tokens, "|"]:
-        if tok == "|" or tok in STOPWORDS or is_number_token(tok, "en") or is_number_token(tok, "sw") or len(tok) < 2:
+        if tok == "|" or tok in STOPWORDS or is_any_number_token(tok) or len(tok) < 2:
             if run:
                 spans.append(run)
             run = []

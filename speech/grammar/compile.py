@@ -66,11 +66,13 @@ def name_node(names: tuple[str, ...]) -> Node | None:
 
 
 def entry_node(entry: EntrySpec, names: Node, amount: Node) -> Node:
+    """A meeting entry; a language whose callers' transaction-type words are not known yet (no NLU examples use
+    the type phrases) hears "<name> <amount>" only, and the dialog asks for the type."""
     types = _phrase_node(entry.types)
-    if types is None:
-        raise GrammarBuildError("a meeting-entry grammar needs transaction-type phrases")
     link = _phrase_node(entry.links)
     gap: Node = Opt(link) if link is not None else words("")  # one joining word at most between two pieces
+    if types is None:
+        return alt([seq(gap, names, gap, amount, gap), seq(gap, amount, gap, names)])
     body = alt([seq(types, gap, amount), seq(amount, gap, types), amount, types])
     forms = [seq(gap, names, gap, body, gap), seq(gap, body, gap, names)]  # "mary paid 200 savings" / "200 for mary"
     bulk = _phrase_node(entry.bulk)

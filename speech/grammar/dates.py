@@ -1,43 +1,50 @@
-"""Date grammars: relative words ("yesterday", "jana"), weekdays ("last saturday", "jumamosi iliyopita") and the
-calendar forms the verbaliser says ("the twelfth of november", "tarehe kumi na mbili novemba")."""
+"""Date grammars: relative words ("yesterday", "jana", "कल"), weekdays ("last saturday", "अगले सोमवार को") and the
+calendar forms the verbaliser says ("the twelfth of november", "बारह नवंबर"); the language's own pieces come from its
+pack's numbers.py (``date_grammar``)."""
 
 from __future__ import annotations
 
-from speech.grammar.numbers import NoNumberGrammar, number
-from speech.grammar.rules import Node, Opt, Word, alt, phrases, seq
+from functools import cache
+
+from speech.grammar import rules
+from speech.grammar.numbers import NoNumberGrammar, folded, number, numbers_module, with_numbers
+from speech.grammar.rules import EMPTY, Node, alt, phrases, seq
 from speech.grammar.spec import DateSpec
-from speech.lexicon.lexicon import words_of
-from speech.verbalise import en as en_words
-from speech.verbalise import sw as sw_words
+from speech.lexicon.lexicon import lexicon_for, words_of
+from speech.lexicon.packs import LanguageDataError
 
 
-def _lower(ws: list[str]) -> list[str]:
-    return [" ".join(words_of(w)) for w in ws]
+@cache
+def _sayable(lang: str, phrase: str) -> bool:
+    """Can the language's lexicon pronounce every word of ``phrase``? The spec lists every language's relative
+    words (callers mix them), but a Devanagari word has no pronunciation in English and a Latin one none in Hindi."""
+    lex = lexicon_for(lang)
+    try:
+        for w in phrase.split():
+            lex.pronunciations(w)
+    except LanguageDataError:
+        return False
+    return True
+
+
+def _said(lang: str, texts: tuple[str, ...]) -> list[str]:
+    out = [" ".join(words_of(t)) for t in texts]
+    return [t for t in out if t and _sayable(lang, t)]
 
 
 def date(lang: str, spec: DateSpec) -> Node:
-    rel = [" ".join(words_of(r)) for r in spec.relative]
-    nxt = [" ".join(words_of(r)) for r in spec.next_words]
-    last = [" ".join(words_of(r)) for r in spec.last_words]
-    around = phrases([*nxt, *last]) if nxt or last else None
-    if lang == "en":
-        weekday = phrases(_lower(en_words.WEEKDAYS))
-        month = phrases(_lower(en_words.MONTHS))
-        ordinals = [" ".join(words_of(en_words.ordinal_words(d))) for d in range(1, 32)]
-        day = alt([phrases(ordinals), number("en")])
-        calendar = alt([seq(Opt(Word("the")), day, Opt(Word("of")), month), seq(month, Opt(Word("the")), day)])
-        on: Node = Opt(Word("on"))
-    elif lang == "sw":
-        weekday = phrases(_lower(sw_words.WEEKDAYS))
-        month = phrases(_lower(sw_words.MONTHS))
-        day = number("sw")
-        calendar = seq(Opt(Word("tarehe")), day, Opt(Word("mwezi")), month)
-        on = Opt(Word("siku"))
-    else:
-        raise NoNumberGrammar(f"no date grammar for {lang!r}; known: en, sw")
-    named = seq(on, weekday)
+    mod = numbers_module(lang)
+    if mod is None or not hasattr(mod, "date_grammar"):
+        raise NoNumberGrammar(f"no date grammar for {lang!r}; known: {', '.join(with_numbers())}")
+    rel = _said(lang, spec.relative)
+    around_words = [*_said(lang, spec.next_words), *_said(lang, spec.last_words)]
+    around = phrases(around_words) if around_words else None
+    parts = mod.date_grammar(rules, number(lang))
+    weekday, calendar = folded(parts["weekday"]), folded(parts["calendar"])
+    before, after = folded(parts.get("before", EMPTY)), folded(parts.get("after", EMPTY))
+    named = seq(before, weekday, after)
     if around is not None:
-        named = alt([seq(on, around, weekday), seq(on, weekday, around), named])
+        named = alt([seq(before, around, weekday, after), seq(before, weekday, around, after), named])
     forms = [named, calendar]
     if rel:
         forms.append(phrases(rel))

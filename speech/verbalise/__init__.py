@@ -1,10 +1,12 @@
 """Per-language verbalisers: numbers, money, dates and times as words (no TTS engine is trusted with digits).
 
-Public API (a language code, also with a region: "en-KE", "sw_TZ" …; the region is ignored):
+Public API (a language code, also with a region such as "-KE" or "_TZ"; the region is ignored):
 number_words, money_words (integer minor units), date_words, weekday_words, time_words, vocabulary (every piece
 the verbalisers can emit, one recorded clip each in a prompt pack) and pieces (a text split into those pieces).
-The form choices per language are documented in ``speech/verbalise/en.py``, ``speech/verbalise/sw.py`` and in each
-language pack's own ``languages/<code>/verbalise.py`` (Hindi), which is found through the pack registry.
+The verbalisers are the language packs' own ``languages/<code>/verbalise.py`` modules, found through the pack
+registry (never named here); each documents its form choices. A pack's module provides number_words(n),
+money_words(amount_minor, code, exponent, *, with_country), date_words(d, *, weekday, year), weekday_words(index),
+time_words(t) and vocabulary().
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from types import ModuleType
 
 import languages
 from speech.currency import currency as _currency
-from speech.verbalise import en, sw
 
 __all__ = [
     "LANGUAGES",
@@ -31,13 +32,9 @@ __all__ = [
     "weekday_words",
 ]
 
-# English and Swahili verbalisers still live here (not yet moved into their packs).
-_BUILTIN: dict[str, ModuleType] = {"en": en, "sw": sw}
-
-
 def _modules() -> dict[str, ModuleType]:
-    """Built-in verbalisers, then every installed pack's own verbalise.py (a pack's module wins)."""
-    mods = dict(_BUILTIN)
+    """Every installed pack's own verbalise.py, by code (menu order)."""
+    mods: dict[str, ModuleType] = {}
     for code, pack in languages.packs().items():
         mod = pack.module("verbalise")
         if mod is not None:
@@ -92,13 +89,13 @@ def _int(n: object, what: str) -> int:
 
 
 def number_words(n: int, lang: str) -> str:
-    """Cardinal number in words: number_words(12500, "sw") -> "elfu kumi na mbili na mia tano"."""
+    """Cardinal number in words: number_words(12500, Swahili) -> "elfu kumi na mbili na mia tano"."""
     mod = _lang(lang)
     return str(mod.number_words(_int(n, "number")))
 
 
 def money_words(amount_minor: int, currency: str, lang: str, *, with_country: bool = False) -> str:
-    """An amount in integer minor units with its currency name: (1250000, "TZS", "sw") -> "shilingi elfu kumi na
+    """An amount in integer minor units with its currency name: (1250000, "TZS", Swahili) -> "shilingi elfu kumi na
     mbili na mia tano". Negative amounts are refused: say debts with a prompt ("you owe …"), not a minus sign."""
     mod = _lang(lang)
     amount = _int(amount_minor, "amount_minor")
@@ -109,7 +106,7 @@ def money_words(amount_minor: int, currency: str, lang: str, *, with_country: bo
 
 
 def date_words(d: dt.date, lang: str, *, weekday: bool = True, year: bool = False) -> str:
-    """A date: (2026-11-12, "sw") -> "Alhamisi, tarehe kumi na mbili Novemba"."""
+    """A date: (2026-11-12, Swahili) -> "Alhamisi, tarehe kumi na mbili Novemba"."""
     mod = _lang(lang)
     if not isinstance(d, dt.date):
         raise TypeError(f"date must be a datetime.date, got {type(d).__name__}")
@@ -129,7 +126,7 @@ def weekday_words(d_or_index: dt.date | int, lang: str) -> str:
 
 
 def time_words(t: dt.time, lang: str) -> str:
-    """A clock time: (09:00, "sw") -> "saa tatu asubuhi"; (09:00, "en") -> "nine in the morning"."""
+    """A clock time: (09:00, Swahili) -> "saa tatu asubuhi"; (09:00, English) -> "nine in the morning"."""
     mod = _lang(lang)
     if not isinstance(t, dt.time):
         raise TypeError(f"time must be a datetime.time, got {type(t).__name__}")

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import languages
 from dialogs.prompts import CATALOGS, plan, render, value_names
 from dialogs.prompts.samples import recording_clips, sample_values
 from dialogs.values import Money
@@ -27,10 +28,12 @@ from speech.tts.pack_build import build_pack
 from speech.tts.speaker import Speaker
 from speech.verbalise import weekday_words
 from speech.verbalise.stitch_pieces import piece_vocabulary
-from speech.verbalise.sw import CURRENCY_NOUNS, MONTHS
 from tests.fixtures.settings import make_test_settings
 
 pytestmark = pytest.mark.integration
+_SW = languages.get("sw").module("verbalise")
+assert _SW is not None
+CURRENCY_NOUNS, MONTHS = _SW.CURRENCY_NOUNS, _SW.MONTHS
 
 
 @pytest.fixture(scope="module")
