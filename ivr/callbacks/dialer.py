@@ -29,11 +29,12 @@ class CallbackDialer:
     """Claims due callbacks each tick and dials them; `tick()` is the whole step (tests call it on a frozen clock)."""
 
     def __init__(self, *, ami: AmiClient, store: CallbackStore, settings: CallbackSettings,
-                 reminders: RemindersSettings, ring_s: float, clock: Clock) -> None:
+                 reminders: RemindersSettings, ring_s: float, clock: Clock, media_addr: str = "") -> None:
         self._store = store
         self._s = settings
         self._clock = clock
-        self._placer = AmiPlacer(ami, reminders, ring_s, purpose="callback", exten=settings.exten)
+        self._placer = AmiPlacer(ami, reminders, ring_s, purpose="callback", exten=settings.exten,
+                                 media_addr=media_addr)
         self._placer.set_on_end(self._ended)
         self._placing: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None

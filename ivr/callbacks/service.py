@@ -35,7 +35,8 @@ async def callbacks_service(settings: Settings, *, sessions: sessionmaker[Sessio
         yield scheduler
         return
     async with CallbackDialer(ami=ami, store=store, settings=settings.callbacks, reminders=settings.reminders,
-                              ring_s=settings.ami.originate_ring_s, clock=clock) as dialer:
+                              ring_s=settings.ami.originate_ring_s, clock=clock,
+                              media_addr=settings.audiosocket.advertise) as dialer:
         scheduler.dialer = dialer
         if start:
             dialer.start()

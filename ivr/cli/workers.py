@@ -6,8 +6,9 @@ TTS, dialog), so a stall in one process's loop never delays another's audio.
   and /ops/* (a scrape of the shared port reaches any one worker).
 - AudioSocket: worker i listens on IVR_AUDIOSOCKET__PORT + i and answers each registration with
   `<uuid> <IVR_OPS__ADVERTISE_HOST>:<port>`, so Asterisk connects the call to the worker that registered it
-  (asterisk/README.md: the one registration contract). Outbound reminder and callback calls use the dialplan's
-  AUDIOSOCKET_ADDR (worker 0's port): any worker admits them from the shared database.
+  (asterisk/README.md: the one registration contract). Outbound reminder and callback calls carry the placing
+  worker's address as the Originate variable IVR_MEDIA_ADDR, so they come back to it (any worker would admit them:
+  their UUIDs are in the shared database).
 - The supervisor only starts, watches and stops: a worker that dies stops the others and `ivr serve` exits 1
   (the service manager restarts the set), SIGINT/SIGTERM are passed on and every worker ends its calls.
 Models are loaded per worker (Vosk/pocketsphinx/Piper hold native state that cannot be shared read-only safely

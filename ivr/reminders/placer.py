@@ -72,12 +72,15 @@ class AmiPlacer:
     """
 
     def __init__(self, ami: AmiClient, settings: RemindersSettings, ring_s: float, *, purpose: str = "reminder",
-                 exten: str = "reminder") -> None:
+                 exten: str = "reminder", media_addr: str = "") -> None:
         self._ami = ami
         self._s = settings
         self._ring_s = ring_s
         self._purpose = purpose
         self._exten = exten
+        # `host:port` of this process's AudioSocket (IVR_AUDIOSOCKET__ADVERTISE, set per worker by `ivr serve
+        # --workers`): sent as IVR_MEDIA_ADDR so the answered call comes back to the worker that placed it.
+        self._variables = {"IVR_MEDIA_ADDR": media_addr} if media_addr else {}
         # Per call being placed: resolved with the Hangup's cause when its channel hangs up (before or after the
         # OriginateResponse; for an answered call, whenever the call ends).
         self._hangups_of: dict[uuid.UUID, asyncio.Future[int]] = {}
@@ -114,7 +117,8 @@ class AmiPlacer:
             try:
                 pending = await self._ami.originate(
                     channel, caller_id=self.caller_id, ring_s=self._ring_s, channel_id=str(dial.call_id),
-                    exten=self._exten, variables={"IVR_CALL_UUID": str(dial.call_id), "IVR_PURPOSE": self._purpose},
+                    exten=self._exten, variables={"IVR_CALL_UUID": str(dial.call_id), "IVR_PURPOSE": self._purpose,
+                                                       **self._variables},
                 )  # fmt: skip
                 response = await pending.result(timeout=self._ring_s + RESPONSE_MARGIN_S)
             except AmiError as exc:

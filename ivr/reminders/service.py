@@ -76,7 +76,8 @@ async def reminders_service(settings: Settings, *, clock: Clock = utcnow, stamp:
                 await ami.start()  # typed one-line error naming IVR_AMI__HOST/PORT/SECRET when it fails
                 stack.push_async_callback(ami.close)
             placer = await stack.enter_async_context(AmiPlacer(ami, settings.reminders,
-                                                               settings.ami.originate_ring_s))
+                                                               settings.ami.originate_ring_s,
+                                                               media_addr=settings.audiosocket.advertise))
             runner = Runner(planner=planner, store=store, placer=placer, clock=clock, stamp=stamp,
                             enabled=settings.reminders.enabled)
         yield Reminders(store, planner, runner)

@@ -91,3 +91,16 @@ async def test_dialling_outside_development_needs_a_caller_number(tmp_path: Path
     assert "\n" not in str(err.value)
     with pytest.raises(ValueError, match="caller_id_number"):
         RemindersSettings(caller_id_number="07 00 abc")
+
+
+@pytest.mark.parametrize("media_addr", ["", "10.0.0.5:9093"], ids=["one process", "worker 1"])
+async def test_a_worker_asks_for_its_calls_back_with_ivr_media_addr(peer: AmiPeer, ami: AmiClient,
+                                                                   media_addr: str) -> None:
+    d = dial("+254700000001")
+    async with AmiPlacer(ami, RemindersSettings(caller_id_number=NUMBER), ring_s=5, media_addr=media_addr) as placer:
+        assert await placer.place(d) == Placed("answered")
+    originate = [a for a in peer.actions if a.get("action") == ["Originate"]][-1]
+    variables = originate["variable"]
+    assert f"IVR_CALL_UUID={d.call_id}" in variables
+    assert ([v for v in variables if v.startswith("IVR_MEDIA_ADDR=")]
+            == ([f"IVR_MEDIA_ADDR={media_addr}"] if media_addr else []))  # absent: the dialplan's AUDIOSOCKET_ADDR

@@ -221,3 +221,15 @@ def test_a_token_that_would_break_the_config_line_is_refused(tmp_path: Path) -> 
     """`;` starts a comment in Asterisk configs: a token holding one would be cut short, and fail every call."""
     result = render(tmp_path, **{**ENV, "REGISTER_TOKEN": "abc;def"})
     assert result.returncode == 1 and "REGISTER_TOKEN" in result.stderr
+
+
+def test_outbound_connects_to_the_worker_that_placed_the_call() -> None:
+    """Originate's IVR_MEDIA_ADDR (a worker of `ivr serve --workers N`) wins; without it, AUDIOSOCKET_ADDR."""
+    outbound = contexts((AST / "extensions.conf").read_text())[AmiSettings().outbound_context]
+    for exten in ("reminder", "callback"):
+        start = next(i for i, line in enumerate(outbound) if line.startswith(f"exten => {exten},1,"))
+        steps = outbound[start:start + 6]
+        assert steps[1].endswith("Set(MEDIA_ADDR=${IVR_MEDIA_ADDR})"), steps
+        assert 'GotoIf($["${MEDIA_ADDR}" != ""]?check)' in steps[2], steps
+        assert steps[3].endswith("Set(MEDIA_ADDR=${AUDIOSOCKET_ADDR})"), steps
+        assert steps[5].endswith("AudioSocket(${IVR_CALL_UUID},${MEDIA_ADDR})"), steps
