@@ -8,6 +8,7 @@ is missing (the next candidate, or keypad only) — never a crash mid-call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -119,7 +120,10 @@ class HearingPlan:
                          open_engine: AsrEngine | None, *, currency: str | None = None) -> Hearing:
         if not listen.speech:
             return Hearing(None, None)
-        spec = self.builder.for_listen(listen, lang, currency)
+        if self.builder.has_spec(listen, lang, currency):
+            spec = self.builder.for_listen(listen, lang, currency)
+        else:  # the first time: phrases from the catalogs, NLU examples and roster; pure Python, off the loop
+            spec = await asyncio.to_thread(self.builder.for_listen, listen, lang, currency)
         if spec is None:  # open dictation
             if open_engine is not None:
                 return Hearing(open_engine, None)

@@ -123,6 +123,10 @@ class GrammarBuilder:
             return None
         return self.spec(listen.expects, lang, listen.phrases, currency)
 
+    def has_spec(self, listen: Listen, lang: str, currency: str | None = None) -> bool:
+        """Whether for_listen() would answer from the cache (no building: cheap enough for the event loop)."""
+        return not listen.speech or (lang, listen.expects, listen.phrases, currency) in self._cache
+
     def spec(self, expects: Expect, lang: str, catalog_words: tuple[str, ...] = (), currency: str | None = None
              ) -> GrammarSpec | None:
         key = (lang, expects, catalog_words, currency)

@@ -48,6 +48,7 @@ MODEL_RATE = 16_000
 FRAME_S = 0.01  # pocketsphinx frames are 10 ms
 PARTIAL_EVERY = 10  # frames fed between partial hypotheses (200 ms): nothing on the call path waits for partials
 NOT_WORDS = ("<s>", "</s>", "<sil>", "(NULL)")
+SEEN_GRAMMARS = 256  # compiled grammars remembered per engine (as compile_grammar's own cache)
 
 
 def margin_of(grammar_score: float, reference_score: float, frames: int) -> float:
@@ -222,6 +223,7 @@ class PocketsphinxEngine(BaseAsrEngine):
         super().__init__()
         self.asr = asr
         self._pools: dict[str, DecoderPool] = {}
+        self._seen: dict[tuple[str, object], CompiledGrammar] = {}
 
     def pool(self, lang: str) -> DecoderPool:
         pool = self._pools.get(lang)
@@ -247,16 +249,28 @@ class PocketsphinxEngine(BaseAsrEngine):
         except GrammarBuildError as exc:
             raise GrammarError(str(exc)) from exc
 
+    async def _compiled_off_loop(self, lang: str, grammar: Grammar | GrammarSpec | None) -> CompiledGrammar:
+        """compiled(), in a thread the first time a grammar is seen (a large grammar takes ~0.1-0.6 s of pure
+        Python: on the loop that would stall every call's audio); from the cache after that."""
+        key = (lang, grammar if isinstance(grammar, GrammarSpec) else tuple(grammar or ()))
+        hit = self._seen.get(key)
+        if hit is None:
+            hit = await asyncio.to_thread(self.compiled, lang, grammar)
+            if len(self._seen) >= SEEN_GRAMMARS:
+                self._seen.pop(next(iter(self._seen)))
+            self._seen[key] = hit
+        return hit
+
     async def _open_stream_impl(self, lang: str, rate: int, grammar: Grammar | GrammarSpec | None
                                 ) -> PocketsphinxStream:
-        compiled = self.compiled(lang, grammar)
+        compiled = await self._compiled_off_loop(lang, grammar)
         pool = self.pool(lang)
         pair = await asyncio.to_thread(pool.take, compiled)
         return PocketsphinxStream(self, pool, pair, compiled, rate)
 
     async def _recognize_impl(self, pcm: bytes, rate: int, lang: str, grammar: Grammar | GrammarSpec | None
                               ) -> AsrResult:
-        compiled = self.compiled(lang, grammar)
+        compiled = await self._compiled_off_loop(lang, grammar)
         pool = self.pool(lang)
         pair = await asyncio.to_thread(pool.take, compiled)
         stream = PocketsphinxStream(self, pool, pair, compiled, rate, count=False)
