@@ -30,10 +30,20 @@ def _strip(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "as_of"}
 
 
+@pytest.fixture
+def fresh_sqlite_server(tmp_path: Path) -> Iterator[LedgerCoreProcess]:
+    """Its own freshly seeded SQLite ledger: the session's ledger_server is shared, and earlier tests may have
+    changed it (a member's language picked by voice, a meeting's entries), which PostgreSQL's fresh seed has not."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    seed_demo_database(url)
+    with LedgerCoreProcess(url, log_path=tmp_path / "sqlite_ledger.log") as proc:
+        yield proc
+
+
 def test_postgres_serves_the_same_figures_as_sqlite(pg_server: LedgerCoreProcess,
-                                                    ledger_server: LedgerCoreProcess) -> None:
+                                                    fresh_sqlite_server: LedgerCoreProcess) -> None:
     with httpx.Client(base_url=pg_server.base_url, timeout=30) as pg, \
-            httpx.Client(base_url=ledger_server.base_url, timeout=30) as lite:
+            httpx.Client(base_url=fresh_sqlite_server.base_url, timeout=30) as lite:
         for path in ("/v1/groups/g-kes-umoja", "/v1/groups/g-tzs-tumaini/members",
                      "/v1/groups/g-kes-umoja/position", "/v1/groups/g-tzs-tumaini/position",
                      "/v1/groups/g-kes-umoja/meetings"):
