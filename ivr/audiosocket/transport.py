@@ -197,6 +197,22 @@ class AudioTransport:
 
     # --- the clock ----------------------------------------------------------------------------------------------
 
+    async def _send(self, wire: bytes) -> None:
+        """One frame to the wire. A socket writer is drained only when the kernel did not take the whole frame
+        (flow control), which is rare: a drain() per frame per call is loop time at 100 calls. A writer without a
+        socket transport (the browser's WebSocket) sends on drain(), so it is always drained."""
+        w = self._writer
+        transport = getattr(w, "transport", None)
+        if transport is None:
+            w.write(wire)
+            await w.drain()
+            return
+        if transport.is_closing():
+            raise ConnectionResetError("the AudioSocket connection is closed")
+        w.write(wire)
+        if transport.get_write_buffer_size():
+            await w.drain()
+
     async def _run(self) -> None:
         m = self.metrics
         start = self._clock()
@@ -211,9 +227,8 @@ class AudioTransport:
                 if late > self._late_s:
                     m.late_frames += 1
                 m.max_late_ms = max(m.max_late_ms, late * 1000)
-                self._writer.write(self._next_frame())
+                await self._send(self._next_frame())
                 m.frames_sent += 1
-                await self._writer.drain()
                 slot += 1
                 behind = self._clock() - (start + slot * self.frame_s)
                 if behind > self.frame_s:

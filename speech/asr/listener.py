@@ -11,6 +11,7 @@ of the full ``end_silence_ms`` ("savings" needs no 400 ms wait; "elfu kumi ... n
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -114,7 +115,12 @@ class Listener:
         if isinstance(ev, SpeechStarted):
             out.append(ev)
             self._stream = await self.engine.open_stream(self.lang, self.rate, self.grammar)
-            await self._feed_stream(self.endpointer.utterance_so_far, out)
+            # The lookback (~0.5 s) goes in frame by frame, yielding between frames: one piece would hold the loop
+            # ~25 ms per call, and callers who start speaking together would stall every call's audio.
+            audio, step = self.endpointer.utterance_so_far, self.rate // 50 * 2
+            for i in range(0, len(audio), step):
+                await self._feed_stream(audio[i:i + step], out)
+                await asyncio.sleep(0)
         elif isinstance(ev, Utterance):
             stream, self._stream = self._stream, None
             if stream is None:  # pragma: no cover - an utterance always follows a SpeechStarted
